@@ -1,0 +1,329 @@
+"""Numerical gradient checking: does a backward really compute the derivative of its forward?
+
+The idea: for a scalar function L(θ), the centred difference
+
+    dL/dθ_i  ≈  (L(θ + h e_i) - L(θ - h e_i)) / (2 h)
+
+is accurate to O(h²). We compare it with what ``backward`` returned, entry by entry, in float64 (in float32 the
+rounding error of L would swamp the difference quotient).
+
+For a layer, L is not a loss yet, so we make one: ``L = sum(forward(x) * dy)`` with a *random* upstream gradient
+``dy``. Then ∂L/∂y = dy, and ``backward(dy)`` must return ∂L/∂x and fill ∂L/∂params. (With ``dy`` all ones,
+some wrong backwards — e.g. one that forgets a transpose on a square matrix, or softmax's off-diagonal terms —
+would still pass.)
+
+The score per parameter is the relative error of the whole gradient array:
+
+    rel_error = ||analytic - numeric|| / (||analytic|| + ||numeric||)
+
+About 1e-10 to 1e-7 means correct; 1e-4 and above means a bug (or a kink such as ReLU at exactly 0).
+
+>>> import numpy as np
+>>> from scratchnet import gradcheck, layers
+>>> report = gradcheck.check_layer(layers.Dense(3, activation="tanh"), np.random.default_rng(0).normal(size=(4, 5)))
+>>> report.passed
+True
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from scratchnet import nn
+
+__all__ = ["GradcheckReport", "ParamCheck", "check_layer", "check_loss", "check_model"]
+
+DEFAULT_TOLERANCE = 1e-6
+
+
+@dataclass
+class ParamCheck:
+    """The comparison for one array: its name, how many entries were checked, and the worst entry."""
+
+    name: str
+    shape: tuple[int, ...]
+    rel_error: float
+    checked: int
+    worst_index: tuple[int, ...]
+    analytic: float  # at worst_index
+    numeric: float  # at worst_index
+
+
+@dataclass
+class GradcheckReport:
+    """What :func:`check_layer`, :func:`check_loss` or :func:`check_model` found.
+
+    ``passed`` is True when every array's relative error is at most ``tolerance``; ``str(report)`` is a table
+    naming the worst parameter and the index of its worst entry.
+    """
+
+    title: str
+    checks: list[ParamCheck]
+    tolerance: float
+    eps: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.rel_error <= self.tolerance for c in self.checks)
+
+    @property
+    def worst(self) -> ParamCheck:
+        return max(self.checks, key=lambda c: c.rel_error)
+
+    @property
+    def max_rel_error(self) -> float:
+        return self.worst.rel_error
+
+    def __str__(self) -> str:
+        lines = [
+            f"Gradient check of {self.title} (float64, centred differences, h={self.eps:g})",
+            f"  {'array':<18}{'shape':<14}{'checked':>9}   {'rel. error':<11}",
+        ]
+        for c in self.checks:
+            verdict = "ok" if c.rel_error <= self.tolerance else "WRONG"
+            total = math.prod(c.shape)
+            lines.append(f"  {c.name:<18}{c.shape!s:<14}{f'{c.checked}/{total}':>9}   {c.rel_error:<11.2e}{verdict}")
+        w = self.worst
+        index = ", ".join(map(str, w.worst_index))
+        lines.append(
+            f"Worst: {w.name}[{index}]: analytic {w.analytic:.8g}, numeric {w.numeric:.8g} "
+            f"(rel. error {w.rel_error:.2e})."
+        )
+        lines += [f"Note: {note}" for note in self.notes]
+        if self.passed:
+            lines.append(f"PASSED: every relative error is at most {self.tolerance:g}.")
+        else:
+            lines.append(
+                f"FAILED: {w.name}'s gradient disagrees with the numerical one (tolerance {self.tolerance:g}). "
+                "Look at the backward lines that compute it."
+            )
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p, cycle):  # IPython shows the table
+        p.text(str(self))
+
+
+def _compare(name, analytic, numeric, indices, shape) -> ParamCheck:
+    a = analytic.reshape(-1)[indices]
+    n = numeric
+    diff = np.abs(a - n)
+    denom = np.linalg.norm(a) + np.linalg.norm(n)
+    rel = 0.0 if denom == 0 else float(np.linalg.norm(a - n) / denom)
+    k = int(diff.argmax()) if diff.size else 0
+    worst = tuple(int(i) for i in np.unravel_index(indices[k], shape)) if len(indices) else ()
+    return ParamCheck(name, tuple(shape), rel, len(indices), worst, float(a[k]), float(n[k]))
+
+
+def _numeric_grad(f, array: np.ndarray, indices: np.ndarray, eps: float) -> np.ndarray:
+    """Centred differences of the scalar f() with respect to ``array`` at flat ``indices``; array is restored."""
+    flat = array.reshape(-1)  # a view: writing into it perturbs the array f() reads
+    out = np.empty(len(indices))
+    for j, i in enumerate(indices):
+        old = flat[i]
+        flat[i] = old + eps
+        plus = f()
+        flat[i] = old - eps
+        minus = f()
+        flat[i] = old
+        out[j] = (plus - minus) / (2 * eps)
+    return out
+
+
+def _choose(size: int, max_checks: int | None, rng) -> np.ndarray:
+    if max_checks is None or size <= max_checks:
+        return np.arange(size)
+    return np.sort(rng.choice(size, max_checks, replace=False))
+
+
+def _generators(obj) -> list[np.random.Generator]:
+    return [v for v in vars(obj).values() if isinstance(v, np.random.Generator)]
+
+
+class _FrozenRandomness:
+    """Restore every random generator of the given layers before each forward, so Dropout draws the same mask."""
+
+    def __init__(self, layers):
+        self.gens = [g for layer in layers for g in _generators(layer)]
+        self.states = [copy.deepcopy(g.bit_generator.state) for g in self.gens]
+
+    def reset(self):
+        for g, s in zip(self.gens, self.states, strict=True):
+            g.bit_generator.state = s
+
+
+def _as_float64_copy(layer):
+    layer = copy.deepcopy(layer)
+    for key in list(layer.params):
+        layer.params[key] = layer.params[key].astype(np.float64)
+        layer.grads[key] = np.zeros_like(layer.params[key])
+    if layer.built:
+        layer.dtype = np.dtype(np.float64)
+    return layer
+
+
+def check_layer(
+    layer,
+    x,
+    *,
+    training: bool = False,
+    eps: float = 1e-6,
+    tolerance: float = DEFAULT_TOLERANCE,
+    max_checks: int | None = 200,
+    seed: int = 0,
+) -> GradcheckReport:
+    """Check a layer's backward (dx and every parameter gradient) against centred differences, in float64.
+
+    Works on any object following the layer contract (``build``, ``forward``, ``backward``, ``params``,
+    ``grads``), so a learner can check a layer they wrote. The layer is copied first; yours is not changed.
+
+    Args:
+        layer: the layer; built on ``x`` (in float64) if not built yet.
+        x: an input batch, shape (N, ...). Keep it away from kinks (ReLU at exactly 0).
+        training: run ``forward`` in training mode (Dropout: the same mask is used for every evaluation).
+        eps: the step h of the centred difference.
+        tolerance: largest relative error that passes.
+        max_checks: at most this many entries per array are checked (chosen at random); None checks all.
+        seed: seed for the upstream gradient and the entries chosen.
+
+    Returns:
+        A :class:`GradcheckReport`; ``report.passed`` tells, ``print(report)`` shows the details.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.array(x, dtype=np.float64)  # our own copy: we perturb it
+    layer = _as_float64_copy(layer)
+    if not layer.built:
+        layer.build(x.shape[1:], np.random.default_rng(seed), np.float64)
+        layer = _as_float64_copy(layer)  # in case build ignored the dtype
+    layer.needs_input_grad = True
+    frozen = _FrozenRandomness([layer])
+
+    frozen.reset()
+    y = layer.forward(x, training=training)
+    dy = rng.standard_normal(y.shape)
+
+    def loss():
+        frozen.reset()
+        return float(np.sum(layer.forward(x, training=training) * dy))
+
+    frozen.reset()
+    layer.forward(x, training=training)
+    dx = layer.backward(dy.copy())
+    analytic = {"x": np.array(dx, dtype=np.float64)}
+    analytic.update({key: g.astype(np.float64) for key, g in layer.grads.items()})
+
+    checks = []
+    for name, array in [("x", x), *layer.params.items()]:
+        indices = _choose(array.size, max_checks, rng)
+        numeric = _numeric_grad(loss, array, indices, eps)
+        checks.append(_compare(name, analytic[name], numeric, indices, array.shape))
+    title = f"{type(layer).__name__} '{getattr(layer, 'name', '')}'"
+    return GradcheckReport(title, checks, tolerance, eps)
+
+
+def check_loss(
+    loss,
+    y_true,
+    y_pred,
+    *,
+    through_softmax: bool = False,
+    eps: float = 1e-6,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> GradcheckReport:
+    """Check a loss's backward (∂L/∂y_pred, with the 1/N of the batch mean) against centred differences.
+
+    Args:
+        loss: a ``scratchnet.losses.Loss`` (or anything with ``forward(y_true, y_pred)`` and ``backward``).
+        y_true: labels in the format the loss expects.
+        y_pred: predictions; with ``through_softmax=True``, logits z.
+        through_softmax: check the fused gradient ``loss.backward_from_softmax(y, softmax(z))`` against
+            differences of ``loss.forward(y, softmax(z))`` with respect to z.
+    """
+    z = np.array(y_pred, dtype=np.float64)
+    y_true = loss.validate(y_true, z.shape) if hasattr(loss, "validate") else np.asarray(y_true)
+    if through_softmax:
+
+        def value():
+            return float(loss.forward(y_true, nn.softmax(z)))
+
+        analytic = loss.backward_from_softmax(y_true, nn.softmax(z))
+        title = f"{type(loss).__name__} fused with softmax, gradient on the logits"
+    else:
+
+        def value():
+            return float(loss.forward(y_true, z))
+
+        analytic = loss.backward(y_true, z.copy())
+        title = type(loss).__name__
+    indices = np.arange(z.size)
+    numeric = _numeric_grad(value, z, indices, eps)
+    name = "z" if through_softmax else "y_pred"
+    return GradcheckReport(title, [_compare(name, np.asarray(analytic), numeric, indices, z.shape)], tolerance, eps)
+
+
+def check_model(
+    model,
+    x,
+    y,
+    *,
+    eps: float = 1e-6,
+    tolerance: float = DEFAULT_TOLERANCE,
+    max_checks: int | None = 30,
+    seed: int = 0,
+) -> GradcheckReport:
+    """Check a compiled model's gradients, through exactly the path ``fit`` uses, in float64.
+
+    The model is cloned into float64 with the same weights and loss (yours is not changed); its
+    ``compute_gradients(x, y)`` gives the analytic gradients — including the fused softmax + cross-entropy
+    when the model uses it — and every parameter is compared with centred differences of the loss.
+
+    Args:
+        model: a built, compiled ``Sequential``.
+        x, y: a small batch.
+        max_checks: entries checked per parameter array (random); None checks all of them.
+    """
+    from scratchnet.models import Sequential
+
+    if model.loss is None:
+        raise RuntimeError("check_model: compile the model with a loss first; the check differentiates that loss.")
+    clone = Sequential.from_config({**model.get_config(), "dtype": "float64", "seed": seed})
+    if not clone.built:
+        clone.build(model.input_shape)
+    clone.set_weights(model.get_weights())
+    clone.compile(optimizer="sgd", loss=copy.deepcopy(model.loss), metrics=None)
+
+    x64 = np.asarray(x, dtype=np.float64)
+    frozen = _FrozenRandomness(_all_layers(clone))
+    frozen.reset()
+    clone.compute_gradients(x64, y)
+    analytic = [g.astype(np.float64) for g in _gradients(clone)]
+    _, y_checked = clone._prepare(x64, y, "check_model")
+
+    def loss():
+        frozen.reset()
+        return float(clone.loss.forward(y_checked, clone.forward(x64, training=True)))
+
+    rng = np.random.default_rng(seed)
+    checks = []
+    for name, param, grad in zip(clone.weight_names, clone.trainable_weights, analytic, strict=True):
+        indices = _choose(param.size, max_checks, rng)
+        checks.append(_compare(name, grad, _numeric_grad(loss, param, indices, eps), indices, param.shape))
+    notes = []
+    if clone._fuses_softmax_and_loss():
+        notes.append("the model's last softmax and its cross-entropy were checked through the fused gradient.")
+    return GradcheckReport(f"model '{model.name}'", checks, tolerance, eps, notes)
+
+
+def _all_layers(model):
+    out = []
+    for layer in model.layers:
+        out += _all_layers(layer) if hasattr(layer, "layers") else [layer]
+    return out
+
+
+def _gradients(model):
+    return [layer.grads[key] for layer, key in model._param_slots()]

@@ -1,0 +1,225 @@
+"""Optimizers: turn gradients into parameter updates, in place.
+
+An optimizer sees the model's parameters as a list of arrays ``params`` and their gradients ``grads`` (same
+shapes, same order). Its state (momentum, Adam's moments) is kept in lists aligned with ``params``. Subclasses
+write only :meth:`Optimizer.update_step`; the base class counts steps and builds the state.
+
+A Sequential model keeps all its parameters in one flat vector θ (and its gradients in one vector dθ), so for
+the whole model the list has a single entry and Adam is a handful of whole-vector operations — exactly the
+paper's Algorithm 1, applied to θ.
+
+Updates happen *in place* (``p -= ...``), so the arrays the layers hold stay the arrays being trained.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get"]
+
+
+def _check_hyper(who: str, name: str, value, low: float, high: float | None = None, low_open: bool = False):
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if ok:
+        ok = (value > low if low_open else value >= low) and (high is None or value < high)
+    if not ok:
+        interval = f"{'(' if low_open else '['}{low}, {high if high is not None else 'inf'})"
+        raise ValueError(f"{who} expected `{name}` to be a number in {interval}. Received: {name}={value!r}.")
+    return float(value)
+
+
+class Optimizer:
+    """Base class. Subclasses implement ``build`` (create state) and ``update_step`` (one parameter array).
+
+    Args:
+        learning_rate: step size, > 0.
+    """
+
+    def __init__(self, learning_rate: float = 0.001):
+        self.learning_rate = _check_hyper(type(self).__name__, "learning_rate", learning_rate, 0.0, low_open=True)
+        self.iterations = 0  # t, the number of updates applied so far
+        self._built_shapes: list[tuple] | None = None
+
+    def build(self, params: list[np.ndarray]) -> None:
+        """Create the optimizer state for ``params`` (zeros, same shapes and dtypes)."""
+
+    def apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """Apply one update to every array in ``params``, in place, using ``grads`` (same order and shapes)."""
+        shapes = [(p.shape, p.dtype) for p in params]
+        if shapes != self._built_shapes:
+            self.build(params)
+            self._built_shapes = shapes
+        self.iterations += 1
+        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
+            self.update_step(i, param, grad)
+
+    def update_step(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
+        """Update ``param`` (the i-th array) in place from its gradient ``grad``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement update_step(i, param, grad).")
+
+    def get_config(self) -> dict:
+        return {"learning_rate": self.learning_rate}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional (Nesterov) momentum, as in Keras.
+
+        plain:     p = p - lr * g
+        momentum:  v = momentum * v - lr * g;   p = p + v
+        nesterov:  v = momentum * v - lr * g;   p = p + momentum * v - lr * g
+
+    Args:
+        learning_rate: step size (Keras's default 0.01).
+        momentum: in [0, 1).
+        nesterov: use Nesterov momentum.
+    """
+
+    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False):
+        super().__init__(learning_rate)
+        self.momentum = _check_hyper("SGD", "momentum", momentum, 0.0, 1.0)
+        self.nesterov = bool(nesterov)
+
+    def build(self, params):
+        self.velocities = [np.zeros_like(p) for p in params]
+
+    def update_step(self, i, param, grad):
+        lr = self.learning_rate
+        if self.momentum == 0:
+            param -= lr * grad
+            return
+        v = self.velocities[i]
+        v *= self.momentum
+        v -= lr * grad
+        if self.nesterov:
+            param += self.momentum * v - lr * grad
+        else:
+            param += v
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015), in the form Keras uses.
+
+        t = t + 1
+        m = beta_1 * m + (1 - beta_1) * g          first moment: a running mean of the gradient
+        v = beta_2 * v + (1 - beta_2) * g * g      second moment: a running mean of its square
+        lr_t = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)     bias correction, folded into the step size
+        p = p - lr_t * m / (sqrt(v) + epsilon)
+
+    This is Algorithm 1 of the paper (``m_hat = m / (1 - beta_1**t)``, ``v_hat = v / (1 - beta_2**t)``,
+    ``p -= lr * m_hat / (sqrt(v_hat) + eps)``) with ``eps = epsilon * sqrt(1 - beta_2**t)``; the paper gives
+    this form just before its section 2.1. m and v start at 0, so without the correction the first steps
+    would be far too small: it needs the step counter t.
+
+    Args:
+        learning_rate: step size (Keras's default 0.001).
+        beta_1: decay of the first moment, in [0, 1).
+        beta_2: decay of the second moment, in [0, 1).
+        epsilon: keeps the division finite (Keras's default 1e-7).
+    """
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7):
+        super().__init__(learning_rate)
+        self.beta_1 = _check_hyper("Adam", "beta_1", beta_1, 0.0, 1.0)
+        self.beta_2 = _check_hyper("Adam", "beta_2", beta_2, 0.0, 1.0)
+        self.epsilon = _check_hyper("Adam", "epsilon", epsilon, 0.0)
+
+    def build(self, params):
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+        # One scratch array per parameter, reused every step, so an update allocates nothing.
+        self._scratch = [np.empty_like(p) for p in params]
+
+    def update_step(self, i, param, grad):
+        m, v, tmp = self.m[i], self.v[i], self._scratch[i]
+        t = self.iterations
+        # Python floats: an np.float64 scalar here would turn float32 arrays into float64.
+        lr_t = self.learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+
+        # m += (1 - beta_1) * (g - m)         i.e.  m = beta_1 * m + (1 - beta_1) * g
+        np.subtract(grad, m, out=tmp)
+        tmp *= 1 - self.beta_1
+        m += tmp
+        # v += (1 - beta_2) * (g * g - v)     i.e.  v = beta_2 * v + (1 - beta_2) * g * g
+        np.multiply(grad, grad, out=tmp)
+        tmp -= v
+        tmp *= 1 - self.beta_2
+        v += tmp
+        # p -= lr_t * m / (sqrt(v) + epsilon)
+        np.sqrt(v, out=tmp)
+        tmp += self.epsilon
+        np.divide(m, tmp, out=tmp)
+        tmp *= lr_t
+        param -= tmp
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton's lecture 6e), as in Keras: divide the gradient by a running RMS of recent gradients.
+
+        v = rho * v + (1 - rho) * g * g
+        p = p - lr * g / sqrt(v + epsilon)
+
+    Args:
+        learning_rate: step size (Keras's default 0.001).
+        rho: decay of the running mean of squared gradients, in [0, 1).
+        epsilon: keeps the division finite.
+    """
+
+    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7):
+        super().__init__(learning_rate)
+        self.rho = _check_hyper("RMSprop", "rho", rho, 0.0, 1.0)
+        self.epsilon = _check_hyper("RMSprop", "epsilon", epsilon, 0.0)
+
+    def build(self, params):
+        self.v = [np.zeros_like(p) for p in params]
+
+    def update_step(self, i, param, grad):
+        v = self.v[i]
+        v *= self.rho
+        v += (1 - self.rho) * grad * grad
+        param -= self.learning_rate * grad / np.sqrt(v + self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+
+
+def get(identifier: str | Optimizer) -> Optimizer:
+    """Resolve an optimizer given as a name (``'adam'``, ``'sgd'``, ``'rmsprop'``, any case) or an instance.
+
+    Raises:
+        ValueError: for an unknown name, listing the known ones.
+        TypeError: for anything else.
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
+        return identifier()
+    if isinstance(identifier, str):
+        if identifier.lower() in OPTIMIZERS:
+            return OPTIMIZERS[identifier.lower()]()
+        raise ValueError(
+            f"Unknown optimizer. Expected one of {sorted(OPTIMIZERS)}. Received: optimizer={identifier!r}."
+        )
+    raise TypeError(
+        f"optimizer must be a name such as 'adam' or a scratchnet.optimizers.Optimizer. "
+        f"Received: optimizer={identifier!r}."
+    )
