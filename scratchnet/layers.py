@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from scratchnet import initializers, nn
+from scratchnet import initializers, nn, utils
 
 __all__ = [
     "Activation",
@@ -131,7 +131,7 @@ class Layer:
         dtype = self.dtype or np.dtype("float32")
         x = np.asarray(x).astype(dtype, copy=False)
         if not self.built:
-            self.build(x.shape[1:], np.random.default_rng(), dtype)
+            self.build(x.shape[1:], utils.make_rng(), dtype)
         return self.forward(x, training=training)
 
     def count_params(self) -> int:

@@ -150,6 +150,7 @@ class Sequential(Layer):
             p = self._theta[offset : offset + value.size].reshape(value.shape)
             g = self._dtheta[offset : offset + value.size].reshape(value.shape)
             p[...] = value
+            g[...] = layer.grads.get(key, 0)  # a repack between backward and the update must keep the gradients
             layer.params[key], layer.grads[key] = p, g
             self._views.append((p, g))
             offset += value.size
