@@ -98,9 +98,7 @@ def test_plot_image_label_is_blue_when_prediction_is_right():
 
 
 def test_plot_image_label_is_red_when_prediction_is_wrong():
-    fig = plotting.plot_image(
-        np.zeros(784), true_label=9, probabilities=one_hot_probabilities(5, confidence=0.6)
-    )
+    fig = plotting.plot_image(np.zeros(784), true_label=9, probabilities=one_hot_probabilities(5, confidence=0.6))
     ax = fig.axes[0]
     assert ax.get_xlabel() == "5 60% (9)"
     assert color_of(ax.xaxis.label.get_color()) == RED
