@@ -1,0 +1,151 @@
+"""Find a dataset's four files, verify them, download what is missing, and parse them into arrays."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from scratchnet.datasets._locations import OFFLINE_ENV, download_dir, offline, search_dirs
+from scratchnet.datasets._spec import DatasetSpec, FileSpec
+from scratchnet.datasets._verify import sha256_hex, verify_bytes
+from scratchnet.datasets.errors import ChecksumError, DataFormatError, DatasetNotAvailableError, DownloadError
+from scratchnet.datasets.idx import read_idx_pair
+
+Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+PathLike = str | os.PathLike[str] | None
+
+
+def load(spec: DatasetSpec, data_dir: PathLike, download: bool, verbose: int, system_dirs: Sequence[str]) -> Arrays:
+    """``load_data`` for any four-file IDX dataset; see ``mnist.load_data`` for the contract."""
+    train_images, train_labels, test_images, test_labels = _payloads(spec, data_dir, download, verbose, system_dirs)
+    names = [f"{spec.title} {f.name}" for f in spec.files]
+    x_train, y_train = read_idx_pair(
+        train_images, train_labels, num_classes=spec.num_classes, names=(names[0], names[1])
+    )
+    x_test, y_test = read_idx_pair(test_images, test_labels, num_classes=spec.num_classes, names=(names[2], names[3]))
+    for name, x, count in ((names[0], x_train, spec.num_train), (names[2], x_test, spec.num_test)):
+        expected = (count, *spec.image_shape)
+        if x.shape != expected or x.dtype != np.uint8:
+            raise DataFormatError(
+                f"{name}: expected uint8 images of shape {expected}. Received: shape={x.shape}, dtype={x.dtype}."
+            )
+    return (x_train, y_train), (x_test, y_test)
+
+
+def available_locally(spec: DatasetSpec, data_dir: PathLike, system_dirs: Sequence[str]) -> bool:
+    """True when each of the four files has a verified copy in one of the searched folders."""
+    dirs = search_dirs(spec.dirname, data_dir, system_dirs)
+    return all(_find(f, dirs)[0] is not None for f in spec.files)
+
+
+def _find(spec: FileSpec, dirs: Sequence[Path]) -> tuple[bytes | None, list[tuple[Path, str]]]:
+    """The verified payload of the first good copy of a file, and the bad copies met on the way."""
+    bad = []
+    for folder in dirs:
+        path = folder / spec.name
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            bad.append((path, f"cannot be read ({exc.strerror or exc})"))
+            continue
+        try:
+            return verify_bytes(data, spec, source=str(path)), bad
+        except ChecksumError:
+            bad.append((path, f"failed verification ({len(data)} bytes, SHA-256 {sha256_hex(data)})"))
+    return None, bad
+
+
+def _payloads(
+    spec: DatasetSpec, data_dir: PathLike, download: bool, verbose: int, system_dirs: Sequence[str]
+) -> list[bytes]:
+    dirs = search_dirs(spec.dirname, data_dir, system_dirs)
+    payloads: dict[str, bytes] = {}
+    bad: dict[str, list[tuple[Path, str]]] = {}
+    for f in spec.files:
+        payload, bad[f.name] = _find(f, dirs)
+        if payload is not None:
+            payloads[f.name] = payload
+    missing = [f for f in spec.files if f.name not in payloads]
+    if not missing:
+        return [payloads[f.name] for f in spec.files]
+
+    from scratchnet.datasets import _download  # imports requests: only needed when something is missing
+
+    urls = _download.mirrors(spec)
+    target, note = download_dir(spec.dirname, data_dir)
+    if not download or offline():
+        reason = "load_data(download=False) was called" if not download else f"{OFFLINE_ENV} is set"
+        raise DatasetNotAvailableError(
+            _explain(spec, missing, bad, dirs, target, urls, f"{reason}, so nothing was downloaded")
+        )
+
+    if note:
+        _say(verbose, note)
+    failures = []
+    down: dict[str, str] = {}  # mirrors that timed out or refused connections: not waited for again
+    for f in missing:
+        for path, problem in bad[f.name]:
+            action = "replacing it with a fresh download" if path.parent == target else "ignoring it"
+            _say(verbose, f"{path} {problem}; {action}.")
+        try:
+            payloads[f.name] = _download.fetch(f, urls, target, title=spec.title, verbose=verbose, down=down)
+        except DownloadError as exc:
+            failures.append(exc)
+            if all(u in down for u in urls):  # no mirror left to try: the other files would fail the same way
+                break
+    if failures:
+        still_missing = [f for f in spec.files if f.name not in payloads]
+        details = "\n".join(str(exc) for exc in failures)
+        raise DownloadError(
+            _explain(spec, still_missing, bad, dirs, target, urls, "downloading failed", details),
+            unreachable=all(exc.unreachable for exc in failures),
+        )
+    return [payloads[f.name] for f in spec.files]
+
+
+def _explain(
+    spec: DatasetSpec,
+    missing: Sequence[FileSpec],
+    bad: dict[str, list[tuple[Path, str]]],
+    dirs: Sequence[Path],
+    target: Path,
+    urls: Sequence[str],
+    reason: str,
+    details: str = "",
+) -> str:
+    """The message of a dataset that cannot be loaded: what is needed, where we looked, and how to fix it."""
+    missing_names = [f.name for f in missing]
+    files = "\n".join(f"  [{'missing' if f in missing else 'ok':7}] {f.describe()}" for f in spec.files)
+    searched = "\n".join(f"  {d}" for d in dirs)
+    problems = "".join(f"  {path} {problem}\n" for f in missing for path, problem in bad.get(f.name, []))
+    mirror_list = "\n".join(f"      {u}" for u in urls)
+    lines = [
+        f"{spec.title} is not available: {len(missing)} of {len(spec.files)} files could not be found, and {reason}.",
+        *([details] if details else []),
+        f"The four files (IDX, gzip-compressed; the SHA-256 is of the .gz):\n{files}",
+        f"Searched, in order:\n{searched}",
+    ]
+    if problems:
+        lines.append(f"Bad copies found (never used):\n{problems.rstrip()}")
+    lines += [
+        f"Received: missing={missing_names}",
+        "To fix it, do one of:",
+        f"  - allow downloads (unset {OFFLINE_ENV}, pass download=True) on a machine that can reach\n{mirror_list}",
+        f"  - on a machine with internet, download {', '.join(missing_names)} from one of those URLs (e.g. "
+        f"{urls[0] if urls else ''}{missing_names[0]}) and copy the files into\n      {target}/\n"
+        f"    or into <root>/{spec.dirname}/ and pass data_dir=<root> or set SCRATCHNET_DATA_DIR=<root>.",
+    ]
+    if spec.install_hint:
+        lines.append(f"  - {spec.install_hint}")
+    return "\n".join(lines)
+
+
+def _say(verbose: int, message: str) -> None:
+    if verbose > 0:
+        print(message, file=sys.stderr)
