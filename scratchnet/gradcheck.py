@@ -286,14 +286,9 @@ def check_model(
         x, y: a small batch.
         max_checks: entries checked per parameter array (random); None checks all of them.
     """
-    from scratchnet.models import Sequential
-
     if model.loss is None:
         raise RuntimeError("check_model: compile the model with a loss first; the check differentiates that loss.")
-    clone = Sequential.from_config({**model.get_config(), "dtype": "float64", "seed": seed})
-    if not clone.built:
-        clone.build(model.input_shape)
-    clone.set_weights(model.get_weights())
+    clone = _float64_clone(model)
     clone.compile(optimizer="sgd", loss=copy.deepcopy(model.loss), metrics=None)
 
     x64 = np.asarray(x, dtype=np.float64)
@@ -316,6 +311,36 @@ def check_model(
     if clone._fuses_softmax_and_loss():
         notes.append("the model's last softmax and its cross-entropy were checked through the fused gradient.")
     return GradcheckReport(f"model '{model.name}'", checks, tolerance, eps, notes)
+
+
+def _float64_clone(model):
+    """A float64 copy of a built model, same weights; works for any layer, including one a learner wrote.
+
+    (Rebuilding from ``get_config`` would only know scratchnet's own layer classes.)
+    """
+    from scratchnet.models import Sequential
+
+    if not model.built:
+        raise RuntimeError(
+            "check_model: build the model first (call it on data, or give its first layer an input_shape)."
+        )
+    clone = copy.deepcopy(model)
+
+    def convert(m):
+        m.dtype = np.dtype(np.float64)
+        for layer in m.layers:
+            if isinstance(layer, Sequential):
+                convert(layer)
+                continue
+            for key in list(layer.params):
+                layer.params[key] = layer.params[key].astype(np.float64)
+                layer.grads[key] = np.zeros_like(layer.params[key])
+            if layer.built:
+                layer.dtype = np.dtype(np.float64)
+
+    convert(clone)
+    clone._pack_parameters()  # θ and dθ again, now float64, with the layers' arrays as views into them
+    return clone
 
 
 def _all_layers(model):
