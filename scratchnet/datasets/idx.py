@@ -118,8 +118,8 @@ def read_idx(source: PathOrBytes, *, max_bytes: int | None = None, name: str | N
                 "when a server's 'Content-Encoding: gzip' is saved undecoded. Decompress it once more, or delete "
                 "it and download it again."
             )
-        elif compressed and _looks_like_html(header):
-            hint = "It is a compressed HTML page, not the data file. Delete it and download it again."
+        elif header.lstrip()[:1] == b"<":
+            hint = "It looks like an HTML or XML page, not the data file. Delete it and download it again."
         else:
             hint = "This is not an IDX file (or it is corrupt)."
         raise DataFormatError(
