@@ -115,9 +115,9 @@ class Adam(Optimizer):
         p = p - lr_t * m / (sqrt(v) + epsilon)
 
     This is Algorithm 1 of the paper (``m_hat = m / (1 - beta_1**t)``, ``v_hat = v / (1 - beta_2**t)``,
-    ``p -= lr * m_hat / (sqrt(v_hat) + eps)``) with ``eps = epsilon * sqrt(1 - beta_2**t)``; the paper gives
-    this form just before its section 2.1. m and v start at 0, so without the correction the first steps
-    would be far too small: it needs the step counter t.
+    ``p -= lr * m_hat / (sqrt(v_hat) + eps)``) with ``eps = epsilon / sqrt(1 - beta_2**t)``: ``epsilon`` is
+    the paper's "epsilon hat", from the form it gives just before its section 2.1. m and v start at 0, so
+    without the correction the first steps would be far too small: it needs the step counter t.
 
     Args:
         learning_rate: step size (Keras's default 0.001).
