@@ -1,0 +1,254 @@
+"""Losses: gradients by finite differences (both from_logits modes), fused == chained, ln C at uniform logits,
+and the values the Keras documentation gives for its own examples."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scratchnet import losses, nn
+
+seeds = st.integers(0, 2**32 - 1)
+batch = st.integers(1, 5)
+classes = st.integers(2, 6)
+
+
+def _labels(kind: str, rng, n: int, c: int):
+    """(y_true, predictions) for a loss of the given kind: predictions are probabilities, well inside (0, 1)."""
+    z = rng.standard_normal((n, c))
+    if kind == "sparse":
+        return rng.integers(0, c, n), nn.softmax(z)
+    if kind == "categorical":
+        return rng.dirichlet(np.ones(c), n), nn.softmax(z)  # soft labels whose rows sum to 1
+    if kind == "binary":
+        return rng.random((n, c)), rng.uniform(0.05, 0.95, (n, c))
+    return rng.standard_normal((n, c)), z  # mse
+
+
+CASES = {
+    "sparse": lambda fl: losses.SparseCategoricalCrossentropy(from_logits=fl),
+    "categorical": lambda fl: losses.CategoricalCrossentropy(from_logits=fl),
+    "binary": lambda fl: losses.BinaryCrossentropy(from_logits=fl),
+    "mse": lambda fl: losses.MeanSquaredError(),
+}
+
+
+# Every loss in every mode (MeanSquaredError has no from_logits).
+MODES = [(kind, fl) for kind in sorted(CASES) for fl in (False, True) if not (kind == "mse" and fl)]
+
+
+@pytest.mark.parametrize(("kind", "from_logits"), MODES)
+@settings(max_examples=15, deadline=None)
+@given(n=batch, c=classes, seed=seeds)
+def test_backward_matches_finite_differences(kind, from_logits, n, c, seed, numeric_gradient, relative_error):
+    rng = np.random.default_rng(seed)
+    loss = CASES[kind](from_logits)
+    y_true, y_pred = _labels(kind, rng, n, c)
+    if from_logits:
+        y_pred = 3 * rng.standard_normal((n, c))  # logits: any real numbers
+    y_true = loss.validate(y_true, y_pred.shape)
+
+    analytic = loss.backward(y_true, y_pred)
+    numeric = numeric_gradient(lambda p: loss.forward(y_true, p), y_pred.copy())
+
+    assert analytic.shape == y_pred.shape
+    assert relative_error(analytic, numeric) < 1e-7
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=batch, c=classes, seed=seeds)
+def test_categorical_from_logits_gradient_holds_for_labels_not_summing_to_one(n, c, seed, numeric_gradient):
+    # The documented from_logits gradient is (softmax(z) * sum_c y - y) / N, right for any labels.
+    rng = np.random.default_rng(seed)
+    loss = losses.CategoricalCrossentropy(from_logits=True)
+    y_true, z = rng.random((n, c)), rng.standard_normal((n, c))
+    numeric = numeric_gradient(lambda z_: loss.forward(y_true, z_), z.copy())
+    np.testing.assert_allclose(loss.backward(y_true, z), numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("kind", ["sparse", "categorical"])
+@settings(max_examples=20, deadline=None)
+@given(n=batch, c=classes, seed=seeds)
+def test_fused_softmax_gradient_equals_chained_and_finite_differences(kind, n, c, seed, numeric_gradient):
+    rng = np.random.default_rng(seed)
+    loss = CASES[kind](False)
+    y_true, _ = _labels(kind, rng, n, c)
+    if kind == "categorical":
+        y_true = np.eye(c)[rng.integers(0, c, n)]
+    z = 2 * rng.standard_normal((n, c))
+    p = nn.softmax(z)
+    y_true = loss.validate(y_true, p.shape)
+
+    fused = loss.backward_from_softmax(y_true, p)
+    chained = nn.softmax_backward(loss.backward(y_true, p), p)
+    numeric = numeric_gradient(lambda z_: loss.forward(y_true, nn.softmax(z_)), z.copy())
+
+    np.testing.assert_allclose(fused, chained, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(fused, numeric, rtol=1e-6, atol=1e-9)
+    # The closed form, written out: (p - onehot(y)) / N.
+    onehot = np.eye(c)[y_true] if kind == "sparse" else y_true
+    np.testing.assert_allclose(fused, (p - onehot) / n, rtol=1e-12, atol=1e-15)
+
+
+def test_fused_gradient_stays_exact_where_the_chained_one_is_clipped():
+    # p[true] = e^-40 is far below the clip at 1e-7: the chained form divides by the clipped p and loses it,
+    # the fused one never divides.
+    z = np.array([[40.0, 0.0, 0.0]])
+    y = np.array([1])
+    loss = losses.SparseCategoricalCrossentropy()
+    p = nn.softmax(z)
+    fused = loss.backward_from_softmax(y, p)
+    np.testing.assert_allclose(fused, p - np.eye(3)[y], rtol=1e-12)
+    assert abs(fused[0, 1] - (-1.0)) < 1e-12
+
+
+@pytest.mark.parametrize("kind", ["sparse", "categorical"])
+@pytest.mark.parametrize("from_logits", [False, True])
+@settings(max_examples=10, deadline=None)
+@given(n=batch, c=st.integers(2, 20), level=st.floats(-50, 50), seed=seeds)
+def test_loss_at_uniform_predictions_is_ln_c(kind, from_logits, n, c, level, seed):
+    rng = np.random.default_rng(seed)
+    y_true = rng.integers(0, c, n) if kind == "sparse" else np.eye(c)[rng.integers(0, c, n)]
+    y_pred = np.full((n, c), level) if from_logits else np.full((n, c), 1 / c)
+    assert CASES[kind](from_logits)(y_true, y_pred) == pytest.approx(math.log(c), rel=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["sparse", "categorical"])
+@settings(max_examples=15, deadline=None)
+@given(n=batch, c=classes, seed=seeds)
+def test_from_logits_equals_probabilities_of_softmax(kind, n, c, seed):
+    rng = np.random.default_rng(seed)
+    y_true, _ = _labels(kind, rng, n, c)
+    z = 2 * rng.standard_normal((n, c))
+    on_logits, on_probs = CASES[kind](True), CASES[kind](False)
+    assert on_logits(y_true, z) == pytest.approx(on_probs(y_true, nn.softmax(z)), rel=1e-10)
+    y_checked = on_logits.validate(y_true, z.shape)
+    np.testing.assert_allclose(
+        on_logits.backward(y_checked, z), on_probs.backward_from_softmax(y_checked, nn.softmax(z)), rtol=1e-10
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=batch, d=st.integers(1, 4), seed=seeds)
+def test_binary_from_logits_equals_probabilities_of_sigmoid(n, d, seed):
+    rng = np.random.default_rng(seed)
+    y, z = rng.integers(0, 2, (n, d)).astype(float), 3 * rng.standard_normal((n, d))
+    on_logits, on_probs = losses.BinaryCrossentropy(from_logits=True), losses.BinaryCrossentropy()
+    assert on_logits(y, z) == pytest.approx(on_probs(y, nn.sigmoid(z)), rel=1e-9)
+    # Chain rule through the sigmoid: dz = dp * p * (1 - p).
+    p = nn.sigmoid(z)
+    np.testing.assert_allclose(on_logits.backward(y, z), on_probs.backward(y, p) * p * (1 - p), rtol=1e-9)
+
+
+# --- the numbers the Keras documentation shows for its examples -----------------------------------------------------
+def test_sparse_categorical_crossentropy_keras_doc_example():
+    # keras.losses.SparseCategoricalCrossentropy docs: 1.177. By hand: -(ln 0.95 + ln 0.1) / 2.
+    y_true, y_pred = [1, 2], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]
+    value = losses.SparseCategoricalCrossentropy()(y_true, y_pred)
+    assert value == pytest.approx(-(math.log(0.95) + math.log(0.1)) / 2, rel=1e-6)
+    assert round(value, 3) == 1.177
+
+
+def test_categorical_crossentropy_keras_doc_example():
+    y_true, y_pred = [[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]
+    assert round(losses.CategoricalCrossentropy()(y_true, y_pred), 3) == 1.177
+
+
+def test_binary_crossentropy_keras_doc_examples():
+    # By hand: -(ln 0.4 + ln 0.4 + ln 0.6 + ln 0.4) / 4 = 0.815.
+    value = losses.BinaryCrossentropy()([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]])
+    assert value == pytest.approx(-(3 * math.log(0.4) + math.log(0.6)) / 4, rel=1e-6)
+    assert round(value, 3) == 0.815
+    # From logits: 0.865 in the Keras docs.
+    logits_value = losses.BinaryCrossentropy(from_logits=True)([0, 1, 0, 0], [[-18.6], [0.51], [2.94], [-12.8]])
+    assert round(logits_value, 3) == 0.865
+
+
+def test_mean_squared_error_keras_doc_example():
+    assert losses.MeanSquaredError()([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [1.0, 0.0]]) == pytest.approx(0.5)
+
+
+def test_probabilities_are_clipped_like_keras():
+    # A zero probability for the true class costs -ln(1e-7) (Keras clips at epsilon = 1e-7), not inf.
+    value = losses.SparseCategoricalCrossentropy()([0], [[0.0, 1.0]])
+    assert value == pytest.approx(-math.log(1e-7), rel=1e-6)
+    grad = losses.SparseCategoricalCrossentropy().backward(np.array([0]), np.array([[0.0, 1.0]]))
+    assert np.isfinite(grad).all()
+
+
+# --- properties -------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_gradient_holds_the_batch_mean(kind):
+    # Doubling the batch (every example twice) keeps the loss and halves each example's gradient.
+    rng = np.random.default_rng(0)
+    loss = CASES[kind](False)
+    y_true, y_pred = _labels(kind, rng, 3, 4)
+    y_true = loss.validate(y_true, y_pred.shape)
+    y2, p2 = np.concatenate([y_true, y_true]), np.concatenate([y_pred, y_pred])
+    assert loss.forward(y2, p2) == pytest.approx(loss.forward(y_true, y_pred), rel=1e-12)
+    np.testing.assert_allclose(loss.backward(y2, p2)[:3], loss.backward(y_true, y_pred) / 2, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("kind", "from_logits"), MODES)
+def test_loss_is_a_python_float_and_gradients_keep_float32(kind, from_logits):
+    rng = np.random.default_rng(0)
+    loss = CASES[kind](from_logits)
+    y_true, y_pred = _labels(kind, rng, 4, 3)
+    y_pred = y_pred.astype(np.float32)
+    if np.issubdtype(np.asarray(y_true).dtype, np.floating):
+        y_true = y_true.astype(np.float32)
+    value = loss(y_true, y_pred)
+    assert type(value) is float
+    y_checked = loss.validate(y_true, y_pred.shape)
+    assert loss.backward(y_checked, y_pred).dtype == np.float32
+    if kind in ("sparse", "categorical"):
+        assert loss.backward_from_softmax(y_checked, y_pred).dtype == np.float32
+
+
+@pytest.mark.parametrize(("kind", "from_logits"), MODES)
+def test_backward_does_not_mutate_its_inputs(kind, from_logits):
+    rng = np.random.default_rng(0)
+    loss = CASES[kind](from_logits)
+    y_true, y_pred = _labels(kind, rng, 4, 3)
+    y_true = loss.validate(y_true, y_pred.shape)
+    before = (y_true.copy(), y_pred.copy())
+    loss.backward(y_true, y_pred)
+    if hasattr(loss, "backward_from_softmax"):
+        loss.backward_from_softmax(y_true, y_pred)
+    np.testing.assert_array_equal(y_true, before[0])
+    np.testing.assert_array_equal(y_pred, before[1])
+
+
+def test_sparse_labels_may_be_a_column_or_integral_floats():
+    loss = losses.SparseCategoricalCrossentropy()
+    p = nn.softmax(np.random.default_rng(0).standard_normal((3, 4)))
+    expected = loss([0, 3, 1], p)
+    assert loss(np.array([[0], [3], [1]]), p) == expected
+    assert loss(np.array([0.0, 3.0, 1.0]), p) == expected
+
+
+def test_mse_accepts_targets_of_shape_n_for_one_output():
+    # The course's first model: ys of shape (N,), Dense(1) predictions (N, 1).
+    loss = losses.MeanSquaredError()
+    assert loss([1.0, 2.0], [[1.5], [2.0]]) == pytest.approx(0.125)
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        ("sparse_categorical_crossentropy", losses.SparseCategoricalCrossentropy),
+        ("categorical_crossentropy", losses.CategoricalCrossentropy),
+        ("mean_squared_error", losses.MeanSquaredError),
+        ("mse", losses.MeanSquaredError),
+        ("binary_crossentropy", losses.BinaryCrossentropy),
+    ],
+)
+def test_losses_by_keras_name(name, cls):
+    loss = losses.get(name)
+    assert type(loss) is cls
+    if hasattr(loss, "from_logits"):
+        assert loss.from_logits is False
+    instance = cls()
+    assert losses.get(instance) is instance
