@@ -17,8 +17,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Offline machines: when SCRATCHNET_DATA_DIR is not set and the project's shared data folder sits beside the
+# clone (../shared/data, holding mnist/ and fashion-mnist/), demo and figures read the datasets from there.
+SHARED_DATA := $(wildcard $(abspath $(CURDIR)/../shared/data))
+DATA_ENV    := $(if $(SCRATCHNET_DATA_DIR),,$(if $(SHARED_DATA),SCRATCHNET_DATA_DIR=$(SHARED_DATA)))
+
 demo: $(STAMP)
-	$(PY) examples/mnist.py $(ARGS)
+	$(DATA_ENV) $(PY) examples/mnist.py $(ARGS)
+
+# The figures in docs/ (committed, so the guide renders on GitHub). Pinned to Fashion-MNIST, which every machine
+# can get (download, ../shared/data, or Debian's dataset-fashion-mnist), so they come out the same everywhere.
+figures: $(STAMP)
+	$(DATA_ENV) $(PY) examples/mnist.py --dataset fashion_mnist --seed 0 --out docs/figures $(ARGS)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
