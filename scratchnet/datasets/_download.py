@@ -13,8 +13,8 @@ The temporary file is removed on every failure path.
 from __future__ import annotations
 
 import os
+import secrets
 import sys
-import tempfile
 import time
 import urllib.parse
 from collections.abc import Sequence
@@ -108,14 +108,12 @@ def fetch(
     """
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{spec.name}.", suffix=".part", dir=dest_dir)
-        os.close(fd)
+        tmp = _create_temp_file(dest_dir, spec.name)
     except OSError as exc:
         raise DownloadError(
             f"Cannot download {title} file {spec.name}: the folder {dest_dir} cannot be written ({exc}). "
             "Pass a writable data_dir=..., or set SCRATCHNET_DATA_DIR to a writable folder."
         ) from exc
-    tmp = Path(tmp_name)
     failures: list[tuple[str, _AttemptFailed]] = []
     try:
         with _session() as session:
@@ -136,8 +134,7 @@ def fetch(
                         problem = f"checksum mismatch: received {exc.received}"
                         failures.append((url, _AttemptFailed(problem, retry=exc.truncated)))
                     else:
-                        os.replace(tmp, dest_dir / spec.name)
-                        _fsync_dir(dest_dir)
+                        _publish(tmp, dest_dir / spec.name)
                         return payload
                     failure = failures[-1][1]
                     if not failure.retry or attempt == RETRIES:
@@ -157,6 +154,32 @@ def fetch(
         f"Attempts:\n{tried}",
         unreachable=bool(failures) and all(failure.connect for _, failure in failures),
     )
+
+
+def _create_temp_file(folder: Path, name: str) -> Path:
+    """A new empty file ``.<name>.<random>.part`` in ``folder``, with the permissions the umask gives any new file.
+
+    (``tempfile.mkstemp`` would make it private to the user, and the published file would stay that way.)
+    """
+    while True:
+        path = folder / f".{name}.{secrets.token_hex(6)}.part"
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return path
+
+
+def _publish(tmp: Path, dest: Path) -> None:
+    """Atomically put the verified ``tmp`` in place of ``dest`` (replacing a bad copy), and make that durable."""
+    try:
+        os.replace(tmp, dest)
+    except OSError as exc:
+        raise DownloadError(
+            f"Downloaded and verified {dest.name}, but could not save it as {dest} ({exc}). Remove whatever is in "
+            "the way, or pass a different data_dir=..."
+        ) from exc
+    _fsync_dir(dest.parent)
 
 
 def _session() -> requests.Session:

@@ -65,6 +65,21 @@ def test_downloads_into_the_user_cache_and_then_uses_it(tiny, mirrors):
     assert len(mirrors.requests) == count, "a verified cache hit must not touch the network"
 
 
+def test_downloaded_files_get_the_usual_permissions(tiny, mirrors):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    load_tiny(tiny)
+    for path in cache_dir().iterdir():
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not private like a mkstemp file
+
+
+def test_something_in_the_way_of_the_published_file_is_a_download_error(tiny, mirrors):
+    (cache_dir() / "train-images-idx3-ubyte.gz").mkdir(parents=True)
+    with pytest.raises(DownloadError, match=r"Downloaded and verified train-images-idx3-ubyte.gz, but could not save"):
+        load_tiny(tiny)
+    assert sorted(p.name for p in cache_dir().iterdir()) == sorted(tiny.blobs)  # the others arrived; no temp file
+
+
 def test_403_on_the_first_mirror_moves_to_the_next_at_once(tiny, mirrors):
     mirrors.script("a", then="403")
     assert_loaded(tiny, load_tiny(tiny))
