@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scratchnet.datasets import DatasetNotAvailableError, DownloadError, fashion_mnist, mnist
+from scratchnet.datasets import DatasetNotAvailableError, DownloadError, _locations, fashion_mnist, mnist
 from scratchnet.datasets._verify import verify_bytes
 from scratchnet.datasets.idx import encode_idx, read_idx_pair
 
@@ -109,7 +109,9 @@ def test_mnist_offline_without_the_training_images_says_exactly_what_is_missing(
     assert "https://ossci-datasets.s3.amazonaws.com/mnist/\n" in message
     assert "https://storage.googleapis.com/cvdf-datasets/mnist/\n" in message
     assert "https://ossci-datasets.s3.amazonaws.com/mnist/train-images-idx3-ubyte.gz" in message
-    assert f"copy the files into\n      {cache_dir('mnist')}/" in message  # the shared folder is read-only
+    # Files go into data_dir, unless it is read-only (as the shared copy is meant to be): then into the cache.
+    target = DATA / "mnist" if _locations.is_writable(DATA / "mnist") else cache_dir("mnist")
+    assert f"copy the files into\n      {target}/" in message
 
 
 @pytest.fixture
