@@ -203,8 +203,13 @@ class CategoricalCrossentropy(_CrossentropyBase):
         return -y_true / (n * np.clip(y_pred, EPSILON, 1 - EPSILON))
 
     def backward_from_softmax(self, y_true: np.ndarray, p: np.ndarray) -> np.ndarray:
-        """∂L/∂z for ``p = softmax(z)`` and labels whose rows sum to 1: ``dz = (p - y) / N``, shape (N, C)."""
-        return (p - y_true) * (1.0 / p.shape[0])
+        """∂L/∂z for ``p = softmax(z)``: ``dz = (p * sum_c y - y) / N``, shape (N, C).
+
+        For labels whose rows sum to 1 (one-hot, or a probability distribution) that is ``(p - y) / N``. The
+        general form keeps it the gradient of :meth:`forward` for labels that do not (multi-hot, unnormalized
+        soft labels), which ``fit`` accepts too.
+        """
+        return (p * y_true.sum(axis=-1, keepdims=True) - y_true) * (1.0 / p.shape[0])
 
 
 class MeanSquaredError(Loss):
