@@ -250,6 +250,8 @@ class Sequential(Layer):
 
     def backward_from_logits(self, dz: np.ndarray) -> np.ndarray | None:
         layers = self._backward_layers()
+        if not layers:  # no parameters at all (e.g. Flatten, Softmax): nothing below the loss to backprop into
+            return None
         dy = layers[-1].backward_from_logits(dz)
         for layer in reversed(layers[:-1]):
             dy = layer.backward(dy)
