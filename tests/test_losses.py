@@ -92,6 +92,20 @@ def test_fused_softmax_gradient_equals_chained_and_finite_differences(kind, n, c
     np.testing.assert_allclose(fused, (p - onehot) / n, rtol=1e-12, atol=1e-15)
 
 
+@settings(max_examples=15, deadline=None)
+@given(n=batch, c=classes, seed=seeds)
+def test_categorical_fused_gradient_is_right_for_labels_not_summing_to_one(n, c, seed, numeric_gradient):
+    # Multi-hot or unnormalized soft labels: the loss accepts them, so the fused gradient must follow that loss.
+    rng = np.random.default_rng(seed)
+    loss = losses.CategoricalCrossentropy()
+    y_true, z = 2 * rng.random((n, c)), rng.standard_normal((n, c))
+    p = nn.softmax(z)
+    fused = loss.backward_from_softmax(y_true, p)
+    numeric = numeric_gradient(lambda z_: loss.forward(y_true, nn.softmax(z_)), z.copy())
+    np.testing.assert_allclose(fused, nn.softmax_backward(loss.backward(y_true, p), p), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(fused, numeric, rtol=1e-6, atol=1e-9)
+
+
 def test_fused_gradient_stays_exact_where_the_chained_one_is_clipped():
     # p[true] = e^-40 is far below the clip at 1e-7: the chained form divides by the clipped p and loses it,
     # the fused one never divides.

@@ -99,6 +99,7 @@ def _models_to_check():
     return {
         "dense-relu-dense-softmax, sparse CE (fused)": (fused, x, y),
         "categorical CE (fused)": (categorical, x, onehot),
+        "categorical CE, multi-hot labels (fused)": (categorical, x, np.maximum(onehot, rng.integers(0, 2, (6, 3)))),
         "logits, from_logits=True": (logits, x, y),
         "mse regression": (regression, x, rng.standard_normal((6, 2))),
         "bce with sigmoid": (binary, x, rng.integers(0, 2, 6)),
@@ -188,6 +189,19 @@ def test_compute_gradients_fills_grads_and_changes_no_weight():
     for b, a in zip(before, model.get_weights(), strict=True):
         np.testing.assert_array_equal(b, a)
     assert model.optimizer.iterations == 0
+
+
+@pytest.mark.parametrize("loss", ["sparse_categorical_crossentropy", "mse"])
+def test_a_model_without_parameters_runs_fit_and_stays_put(loss):
+    # Flatten + Softmax alone: the fused path has no layer below the softmax to hand dz to. fit must still run
+    # (nothing to learn), as the unfused path does.
+    x, y = blobs(20, d=4, c=4)
+    model = sn.Sequential([layers.Flatten(input_shape=(4,)), layers.Softmax()])
+    model.compile("sgd", loss)
+    targets = y if loss != "mse" else np.eye(4)[y]
+    history = model.fit(x, targets, epochs=2, verbose=0)
+    assert model.count_params() == 0
+    assert history.history["loss"][0] == pytest.approx(history.history["loss"][1], rel=1e-6)
 
 
 # --- dtype through a training step ---------------------------------------------------------------------------------
