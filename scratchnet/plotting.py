@@ -12,6 +12,8 @@ classification" tutorial and a few more:
 - ``confusion_matrix`` / ``plot_confusion_matrix``: which classes are mistaken for which.
 - ``plot_weights``: the first Dense layer's kernel, one 28×28 picture per unit, to see what each unit looks
   for.
+- ``plot_layer_stats``: what :class:`scratchnet.callbacks.LayerStats` recorded during training, layer by
+  layer: activations, dead ReLUs, gradient norms and update-to-weight ratios.
 
 Every function returns the matplotlib ``Figure`` it drew, so it can be saved with ``fig.savefig("name.png")``.
 
@@ -49,12 +51,12 @@ __all__ = [
     "plot_confusion_matrix",
     "plot_history",
     "plot_image",
+    "plot_layer_stats",
     "plot_prediction",
     "plot_predictions_grid",
     "plot_probabilities",
     "plot_weights",
 ]
-# plot_layer_stats(stats), drawing per-layer activation and gradient statistics, belongs in this module too.
 
 # The tutorial's colour code: the predicted class in red, the true class in blue (drawn second, so a correct
 # prediction is one blue bar), every other class grey.
@@ -841,4 +843,95 @@ def plot_weights(
         ax.set_title(f"unit {j}", fontsize=7, pad=2)
     fig.colorbar(image, ax=list(axes[:n]), shrink=0.8, label="weight")
     fig.suptitle(f"first-layer weights ({n} of {m} units): each column of W as a {h}×{wd} image")
+    return fig
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Per-layer statistics (scratchnet.callbacks.LayerStats)
+# ----------------------------------------------------------------------------------------------------------
+
+# (key in stats, title, y label, log scale) of each panel, in the order drawn.
+_LAYER_STATS_PANELS = (
+    ("activation_mean", "activation mean", "mean of the layer's output", False),
+    ("activation_std", "activation std", "std of the layer's output", False),
+    ("dead_fraction", "dead ReLUs", "% of units 0 for every example", False),
+    ("grad_norm", "gradient norm ‖dθ‖", "‖dθ‖ on the probe batch", True),
+    ("update_ratio", "update ratio ‖Δθ‖/‖θ‖", "‖Δθ‖/‖θ‖ of one step", True),
+)
+
+
+def plot_layer_stats(stats: Any) -> Figure:
+    """Draws what ``LayerStats`` recorded: one panel per statistic, one line per layer or parameter.
+
+    The panels: the mean and standard deviation of each layer's output, the percentage of dead ReLU units (if
+    the model has ReLUs), the gradient norm of each parameter (log scale), and its update-to-weight ratio
+    ‖Δθ‖/‖θ‖ (log scale, with the usual healthy value 1e-3 drawn dashed). A layer whose gradient norm falls by
+    orders of magnitude, or whose ratio sits far below 1e-3, is barely learning.
+
+    Args:
+        stats: A ``scratchnet.callbacks.LayerStats`` after ``fit``, or its ``.stats`` dict: ``{"epoch": [...],
+            "activation_mean": {layer: [...]}, ...}``, each list one value per record.
+
+    Returns:
+        A new matplotlib Figure with one Axes per statistic present, titled as above, x axis "epoch".
+
+    Raises:
+        TypeError: If stats is neither a dict nor has a dict ``.stats``.
+        ValueError: If it holds no record, or a list does not have one value per record.
+
+    >>> s = {"epoch": [0.0, 1.0, 2.0], "activation_mean": {"dense": [0.1, 0.5, 0.6]},
+    ...      "grad_norm": {"dense/W": [1.2, 0.3, 0.2]}}
+    >>> [ax.get_title() for ax in plot_layer_stats(s).axes]
+    ['activation mean', 'gradient norm ‖dθ‖']
+    """
+    fn = "plot_layer_stats"
+    data = getattr(stats, "stats", stats)
+    if not isinstance(data, Mapping) or "epoch" not in data:
+        raise TypeError(
+            f"{fn} expected the LayerStats callback passed to fit(), or its .stats dict with an 'epoch' list. "
+            f"Received: stats of type {type(stats).__name__}."
+        )
+    epochs = np.asarray(data["epoch"], dtype=float)
+    if epochs.ndim != 1 or epochs.size == 0:
+        raise ValueError(
+            f"{fn} expected at least one record. Received: stats['epoch']={list(data['epoch'])!r}. "
+            "Pass the callback to fit(..., callbacks=[layer_stats]) first."
+        )
+    panels = []
+    for key, title, ylabel, log in _LAYER_STATS_PANELS:
+        curves = data.get(key) or {}
+        series = {}
+        for name, values in curves.items():
+            v = np.asarray(values, dtype=float)
+            if v.shape != epochs.shape:
+                raise ValueError(
+                    f"{fn} expected one value per record ({epochs.size}) in every list. "
+                    f"Received: stats[{key!r}][{name!r}] with shape {v.shape}."
+                )
+            series[name] = 100 * v if key == "dead_fraction" else v
+        if any(np.isfinite(v).any() for v in series.values()):
+            panels.append((key, title, ylabel, log, series))
+    if not panels:
+        raise ValueError(f"{fn} found no statistics to draw. Received: keys {sorted(data)}.")
+
+    ncols = min(len(panels), 3)
+    nrows = math.ceil(len(panels) / ncols)
+    fig = _new_figure((4.4 * ncols, 3.3 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax, (key, title, ylabel, log, series) in zip(axes, panels, strict=False):
+        for name, v in series.items():
+            finite = np.isfinite(v)
+            ax.plot(epochs[finite], v[finite], marker="o", markersize=3, label=name)
+        if log and any((v[np.isfinite(v)] > 0).any() for v in series.values()):
+            ax.set_yscale("log")
+        if key == "update_ratio":
+            ax.axhline(1e-3, color="grey", linestyle="--", linewidth=1, label="1e-3")
+        ax.set_title(title)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+    for ax in axes[len(panels) :]:
+        fig.delaxes(ax)
+    fig.suptitle("per-layer statistics on the probe batch (epoch 0: the initial weights)")
     return fig
