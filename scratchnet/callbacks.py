@@ -606,3 +606,13 @@ class LambdaCallback(Callback):
                 )
             # An instance attribute hides the method of the same name: the no-op hook becomes this function.
             setattr(self, name, function)
+
+
+def __getattr__(name: str) -> Any:
+    # LayerStats lives in scratchnet/layer_stats.py and subclasses Callback from here, so a plain import at the
+    # bottom of this file would be circular whenever layer_stats is imported first. Looked up on first use instead.
+    if name == "LayerStats":
+        from scratchnet.layer_stats import LayerStats
+
+        return LayerStats
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
