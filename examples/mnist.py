@@ -145,7 +145,7 @@ def main(argv=None) -> int:
     # 2. Normalize --------------------------------------------------------------------------------------------
     step(2, "Normalize: x_train / 255.0, x_test / 255.0")
     x_train, x_test = x_train / 255.0, x_test / 255.0
-    note("Pixels now lie in [0, 1]: the scale the initial weights are made for (raw 0..255 would saturate them).")
+    note("Pixels now lie in [0, 1], the scale the initial weights are made for (raw 0..255 saturates the softmax).")
 
     # 3. Build ------------------------------------------------------------------------------------------------
     step(3, "Build the model: Flatten -> Dense(128, relu) -> Dense(10, softmax)")
