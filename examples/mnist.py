@@ -22,6 +22,7 @@ Run it with ``make demo`` or::
     python examples/mnist.py                         # 5 epochs on all 60,000 training images, ~10 s
     python examples/mnist.py --index 12 --out figs   # look at test image 12, write the figures to ./figs
     python examples/mnist.py --data-dir ../shared/data --train-samples 2000 --epochs 1   # a quick look
+    python examples/mnist.py --explain               # also print one training step, layer by layer
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--index", type=int, default=0, help="which test image to predict and draw")
     parser.add_argument(
         "--train-samples", type=int, default=None, help="use only the first N training images (for quick runs)"
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="before training, print one training step layer by layer (model.explain)"
     )
     args = parser.parse_args(argv)
     for name in ("epochs", "batch_size"):
@@ -160,6 +164,11 @@ def main(argv=None) -> int:
     model.compile(optimizer=sn.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.summary(print_fn=lambda line: print(f"   {line}"))
     note("Flatten turns each image into 784 numbers; each Dense computes x @ W + b, then its activation.")
+    if args.explain:
+        note("One training step on two images, layer by layer: model.explain(x_train[:2], y_train[:2])")
+        model.explain(x_train[:2], y_train[:2])
+    else:
+        note("To watch one training step go through these layers, forward and backward, add --explain.")
 
     # 4. Train ------------------------------------------------------------------------------------------------
     held_out = f", holding out the last {args.validation_split:.0%} for validation" if args.validation_split else ""

@@ -84,13 +84,14 @@ def test_mnist_auto_falls_back_to_fashion_mnist_in_one_line_and_draws_five_figur
     out = tmp_path / "figures"
     result = run(
         "mnist.py",
-        *("--data-dir", fashion_only, "--train-samples", 3000, "--epochs", 2, "--index", 3, "--out", out),
+        *("--data-dir", fashion_only, "--train-samples", 3000, "--epochs", 2, "--index", 3, "--out", out, "--explain"),
         tmp_path=tmp_path,
     )
     stdout = succeeded(result)
 
     assert len([line for line in stdout.splitlines() if FALLBACK_LINE in line]) == 1  # said once, on one line
     assert "Total params: 101,770" in stdout  # summary() of the exercise's model
+    assert "dW = x.T @ dz" in stdout  # --explain printed a training step in the docstrings' notation
     assert "Epoch 2/2" in stdout
     assert re.search(r"np\.argmax\(predictions\[3\]\) = \d", stdout)
     assert printed_test_accuracy(stdout) > 0.5  # chance is 0.1
