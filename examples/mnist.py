@@ -101,9 +101,12 @@ def load(choice: str, data_dir: str | None):
     datasets = sn.datasets
     if choice == "fashion_mnist":
         return "Fashion-MNIST", datasets.fashion_mnist.class_names, datasets.fashion_mnist.load_data(data_dir)
+    # The loader runs silently (verbose=0): when it fails, its message lists every attempt, and for 'auto' the one
+    # line below says what happens instead. Offline, the attempt takes a few seconds (the loader retries).
+    if choice == "mnist" and not datasets.mnist.available_locally(data_dir):
+        note("MNIST is not on disk yet, so load_data() tries to download it (up to 11 MB, once).")
     try:
-        # For 'auto', the attempt is silent: offline it fails in a few seconds, and the one line below says why.
-        return "MNIST", None, datasets.mnist.load_data(data_dir, verbose=0 if choice == "auto" else 1)
+        return "MNIST", None, datasets.mnist.load_data(data_dir, verbose=0)
     except datasets.DatasetError:
         if choice == "mnist" or not datasets.fashion_mnist.available_locally(data_dir):
             raise
