@@ -84,6 +84,14 @@ def _models_to_check():
     nested = sn.Sequential([inner, layers.Softmax()], dtype="float64", seed=8)
     nested.compile("sgd", "sparse_categorical_crossentropy")
 
+    middle = sn.Sequential([layers.Dense(4, activation="tanh"), layers.Dense(6, activation="relu")], seed=10)
+    nested_middle = sn.Sequential(
+        [layers.Dense(6, activation="sigmoid", input_shape=(5,)), middle, layers.Dense(3, activation="softmax")],
+        dtype="float64",
+        seed=11,
+    )
+    nested_middle.compile("sgd", "sparse_categorical_crossentropy")
+
     dropout = sn.Sequential(
         [
             layers.Flatten(input_shape=(5,)),
@@ -105,6 +113,7 @@ def _models_to_check():
         "bce with sigmoid": (binary, x, rng.integers(0, 2, 6)),
         "ends in a Softmax layer": (softmax_layer, x, y),
         "nested Sequential([inner, Softmax()])": (nested, x, y),
+        "a Sequential in the middle (gradients flow through it)": (nested_middle, x, y),
         "dropout (fixed mask)": (dropout, x, y),
     }
 
@@ -245,8 +254,10 @@ def test_parameters_gradients_and_optimizer_state_keep_the_model_dtype(dtype, op
 
 # --- fit: inputs, validation, History ----------------------------------------------------------------------------
 def _trained_weights(x, y, **fit_kwargs):
-    model = sn.Sequential([layers.Flatten(), layers.Dense(8, activation="relu"), layers.Dense(3, activation="softmax")])
-    model.rng = np.random.default_rng(0)  # the same initial weights and shuffles for every input format
+    # The same seed: the same initial weights and shuffles for every input format.
+    model = sn.Sequential(
+        [layers.Flatten(), layers.Dense(8, activation="relu"), layers.Dense(3, activation="softmax")], seed=0
+    )
     model.compile("adam", "sparse_categorical_crossentropy")
     history = model.fit(x, y, epochs=2, batch_size=8, verbose=0, **fit_kwargs)
     return model.get_weights(), history.history
@@ -421,15 +432,17 @@ def test_train_on_batch_steps_once_and_test_on_batch_changes_nothing():
     check.compile("sgd", "sparse_categorical_crossentropy")
     check.set_weights(before_weights)
     check.compute_gradients(x, y)
-    expected = [w - 0.1 * g for w, g in zip(before_weights, gradcheck._gradients(check), strict=True)]
+    grads = [layer.grads[key] for layer in check.layers for key in layer.grads]  # Keras order, as get_weights
+    expected = [w - 0.1 * g for w, g in zip(before_weights, grads, strict=True)]
     for e, a in zip(expected, model.get_weights(), strict=True):
         np.testing.assert_allclose(a, e, rtol=1e-5, atol=1e-7)
 
 
 # --- building, summary, weights ---------------------------------------------------------------------------------------
-def mnist_model(**kwargs):
+def mnist_model(seed=None, **kwargs):
     return sn.Sequential(
-        [layers.Flatten(**kwargs), layers.Dense(128, activation=nn.relu), layers.Dense(10, activation=nn.softmax)]
+        [layers.Flatten(**kwargs), layers.Dense(128, activation=nn.relu), layers.Dense(10, activation=nn.softmax)],
+        seed=seed,
     )
 
 
@@ -509,7 +522,7 @@ def test_the_first_course_model_learns_y_equals_2x_minus_1(capsys):
     model.fit(xs, ys, epochs=500)
     prediction = model.predict([10.0])
     assert prediction.shape == (1, 1)
-    assert prediction[0, 0] == pytest.approx(19, abs=0.5)
+    assert prediction[0, 0] == pytest.approx(19, abs=0.1)  # Keras gives about 18.98
     assert "Epoch 500/500" in capsys.readouterr().out
 
 
@@ -732,15 +745,13 @@ def test_first_batch_loss_hint_for_unnormalized_inputs():
     pixels = rng.integers(0, 256, (64, 28, 28), dtype=np.uint8)
     labels = rng.integers(0, 10, 64)
 
-    raw = mnist_model()
-    raw.rng = np.random.default_rng(0)
+    raw = mnist_model(seed=0)
     raw.compile("adam", "sparse_categorical_crossentropy")
     with pytest.warns(utils.TrainingHint, match=r"ln\(10\)") as record:
         raw.fit(pixels, labels, epochs=1, verbose=0)
     assert "divide images by 255" in str(record[0].message)
 
-    scaled = mnist_model()
-    scaled.rng = np.random.default_rng(0)
+    scaled = mnist_model(seed=0)
     scaled.compile("adam", "sparse_categorical_crossentropy")
     with warnings.catch_warnings():
         warnings.simplefilter("error", utils.TrainingHint)
