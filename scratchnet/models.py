@@ -538,6 +538,8 @@ class Sequential(Layer):
         if y is None:
             raise ValueError(f"{who}() needs targets. Received: y=None.")
         y = np.asarray(y)
+        if y.dtype == bool:  # True/False labels, as Keras accepts them for binary cross-entropy
+            y = y.astype(np.uint8)
         if y.ndim == 0 or len(y) != len(x):
             raise ValueError(
                 f"{who}(): x and y must hold the same number of examples. "
