@@ -30,10 +30,13 @@ demo: $(STAMP)
 figures: $(STAMP)
 	$(DATA_ENV) $(PY) examples/mnist.py --dataset fashion_mnist --seed 0 --out docs/figures $(ARGS)
 
+# The real-data tests read ../shared/data too when it is there (CI sets SCRATCHNET_TEST_DATA to it as well).
+TEST_DATA_ENV := $(if $(SCRATCHNET_TEST_DATA),,$(if $(SHARED_DATA),SCRATCHNET_TEST_DATA=$(SHARED_DATA)))
+
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest $(ARGS)
+	$(TEST_DATA_ENV) $(PY) -m pytest $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
