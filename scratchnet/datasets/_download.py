@@ -204,7 +204,10 @@ def _download_once(session: requests.Session, url: str, spec: FileSpec, tmp: Pat
     except requests.exceptions.ConnectionError as exc:
         reason = getattr(exc.args[0], "reason", None) if exc.args else None
         connect = isinstance(reason, urllib3.exceptions.NewConnectionError)  # includes DNS failures
-        raise _AttemptFailed(f"connection failed ({_short(reason or exc)})", retry=True, connect=connect) from exc
+        # A host name that does not resolve will not resolve a second later either (an offline machine, a typo):
+        # go to the next mirror at once instead of backing off.
+        retry = not isinstance(reason, getattr(urllib3.exceptions, "NameResolutionError", ()))
+        raise _AttemptFailed(f"connection failed ({_short(reason or exc)})", retry=retry, connect=connect) from exc
     except requests.exceptions.RequestException as exc:
         raise _AttemptFailed(f"request failed ({_short(exc)})", retry=False) from exc
 

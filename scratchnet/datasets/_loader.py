@@ -81,8 +81,19 @@ def _payloads(
     target, note = download_dir(spec.dirname, data_dir)
     if not download or offline():
         reason = "load_data(download=False) was called" if not download else f"{OFFLINE_ENV} is set"
+        allow = [f"unset {OFFLINE_ENV}"] if offline() else []
+        allow += [] if download else ["pass download=True"]
         raise DatasetNotAvailableError(
-            _explain(spec, missing, bad, dirs, target, urls, f"{reason}, so nothing was downloaded")
+            _explain(
+                spec,
+                missing,
+                bad,
+                dirs,
+                target,
+                urls,
+                f"{reason}, so nothing was downloaded",
+                allow=" and ".join(allow),
+            )
         )
 
     if note:
@@ -118,6 +129,7 @@ def _explain(
     urls: Sequence[str],
     reason: str,
     details: str = "",
+    allow: str = "",
 ) -> str:
     """The message of a dataset that cannot be loaded: what is needed, where we looked, and how to fix it."""
     missing_names = [f.name for f in missing]
@@ -136,7 +148,7 @@ def _explain(
     lines += [
         f"Received: missing={missing_names}",
         "To fix it, do one of:",
-        f"  - allow downloads (unset {OFFLINE_ENV}, pass download=True) on a machine that can reach\n{mirror_list}",
+        f"  - {f'allow downloads ({allow}) and run' if allow else 'run'} on a machine that can reach\n{mirror_list}",
         f"  - on a machine with internet, download {', '.join(missing_names)} from one of those URLs (e.g. "
         f"{urls[0] if urls else ''}{missing_names[0]}) and copy the files into\n      {target}/\n"
         f"    or into <root>/{spec.dirname}/ and pass data_dir=<root> or set SCRATCHNET_DATA_DIR=<root>.",
