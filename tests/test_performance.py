@@ -1,0 +1,164 @@
+"""Guards for the speed and memory tricks, checked without a clock (timings are too noisy for CI).
+
+What makes training fast and lean (see benchmarks/train_speed.py for the numbers) is structural, so it can be
+tested structurally:
+
+- float32 stays float32: no parameter, gradient, cached activation or optimizer state is ever promoted to float64
+  (float64 matmuls are about twice as slow, and a promotion in one place spreads to everything downstream);
+- all parameters live in one flat vector θ and all gradients in one dθ, so the optimizer sees a single array and
+  Adam is a handful of whole-model vector operations;
+- ``fit`` never copies the dataset: each shuffled batch is gathered and cast to float32 as it is used.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import scratchnet as sn
+
+MB = 2**20
+
+
+def exercise_model(optimizer="adam", dtype="float32"):
+    model = sn.Sequential(
+        [
+            sn.layers.Flatten(input_shape=(28, 28)),
+            sn.layers.Dense(128, activation="relu"),
+            sn.layers.Dense(10, activation="softmax"),
+        ],
+        seed=0,
+        dtype=dtype,
+    )
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def float_arrays(obj, seen=None):
+    """Every floating-point array reachable from ``obj``'s attributes (lists, tuples and dicts followed)."""
+    seen = set() if seen is None else seen
+    found = []
+
+    def visit(name, value):
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind == "f":
+                found.append((name, value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                visit(f"{name}[{key!r}]", item)
+        elif isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                visit(f"{name}[{i}]", item)
+        elif isinstance(value, sn.layers.Layer):
+            for key, item in vars(value).items():
+                visit(f"{name}.{key}", item)
+
+    for key, value in vars(obj).items():
+        visit(key, value)
+    return found
+
+
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        "adam",
+        "sgd",
+        "rmsprop",
+        sn.optimizers.SGD(momentum=0.9, nesterov=True),
+    ],
+    ids=["adam", "sgd", "rmsprop", "sgd-nesterov"],
+)
+def test_training_keeps_every_array_float32(optimizer):
+    # float64 inputs, as learners pass them (x / 255.0); the model must cast each batch, never promote itself.
+    rng = np.random.default_rng(0)
+    x, y = rng.random((256, 28, 28)), rng.integers(0, 10, 256)
+    model = exercise_model(optimizer)
+    model.fit(x, y, batch_size=32, epochs=2, verbose=0)
+
+    arrays = float_arrays(model)
+    assert any(name.endswith(".x") for name, _ in arrays)  # cached activations are among those checked
+    promoted = [f"{name}: {a.dtype}" for name, a in arrays if a.dtype != np.float32]
+    assert promoted == []
+    state = float_arrays(model.optimizer)
+    assert state or optimizer == "sgd"  # plain SGD has no state
+    assert [f"{name}: {a.dtype}" for name, a in state if a.dtype != np.float32] == []
+    assert model.predict(x[:5], verbose=0).dtype == np.float32
+    loss, acc = model.evaluate(x, y, verbose=0)
+    assert isinstance(loss, float) and isinstance(acc, float)
+
+
+def test_one_training_step_keeps_float32_after_train_on_batch():
+    rng = np.random.default_rng(1)
+    model = exercise_model()
+    model.train_on_batch(rng.random((32, 28, 28)), rng.integers(0, 10, 32))
+    assert [name for name, a in float_arrays(model) + float_arrays(model.optimizer) if a.dtype != np.float32] == []
+
+
+def test_parameters_and_gradients_are_views_of_one_flat_vector_each():
+    rng = np.random.default_rng(2)
+    x, y = rng.random((96, 28, 28)), rng.integers(0, 10, 96)
+    model = exercise_model()
+    model.fit(x, y, epochs=1, verbose=0)
+    theta, dtheta = model._theta, model._dtheta
+    model.fit(x, y, epochs=1, verbose=0)
+
+    # The same two vectors after more training: the optimizer updates them in place, nothing is re-packed.
+    assert model._theta is theta and model._dtheta is dtheta
+    assert theta.size == model.count_params() == 101770
+    for layer in model.layers:
+        for key in layer.params:
+            assert np.shares_memory(layer.params[key], theta), f"{layer.name}.params[{key!r}]"
+            assert np.shares_memory(layer.grads[key], dtheta), f"{layer.name}.grads[{key!r}]"
+    # ...so the optimizer holds one array per kind of state, not one per weight matrix.
+    opt = model.optimizer
+    assert len(opt.m_sum) == len(opt.v_sum) == 1 and opt.m_sum[0].shape == theta.shape
+
+
+def test_fit_on_float64_images_makes_no_copy_of_the_dataset():
+    # float64 images, the course's x / 255.0: 12,000 of them are 75 MB. A float32 copy would be half of that, a
+    # shuffled copy all of it. Each step needs only its batch (32 images); the largest temporary fit may make
+    # is the NaN scan's block (8 MB of booleans), so a third of the input size is a generous bound that any
+    # copy of the dataset breaks. (benchmarks/train_speed.py measures the issue's full 60,000-image case.)
+    rng = np.random.default_rng(3)
+    x, y = rng.random((12000, 28, 28)), rng.integers(0, 10, 12000)
+    model = exercise_model()
+    model.fit(x[:64], y[:64], verbose=0)  # build the model and optimizer outside the measurement
+
+    tracemalloc.start()
+    try:
+        model.fit(x, y, batch_size=32, epochs=1, verbose=0, validation_split=0.1)
+        fit_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        predictions = model.predict(x, verbose=0)
+        predict_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert fit_peak < x.nbytes / 3, f"fit held {fit_peak / MB:.1f} MB at once on {x.nbytes / MB:.0f} MB of inputs"
+    # predict keeps its output (12,000 × 10 float32); the batches come and go, and the NaN scan's block again.
+    assert predict_peak < predictions.nbytes + x.nbytes / 3, f"predict held {predict_peak / MB:.1f} MB at once"
+
+
+@pytest.mark.parametrize(
+    "optimizer", ["adam", "rmsprop", sn.optimizers.SGD(momentum=0.9)], ids=["adam", "rmsprop", "sgd"]
+)
+def test_optimizer_state_does_not_linger_in_the_denormal_range(optimizer):
+    # One gradient, then zeros (a border pixel's weight): the state decays by a constant factor each step into
+    # float32's denormal range (below 1.2e-38), where arithmetic is slow and 0.9 * 1.4e-45 rounds back to
+    # 1.4e-45, so without the periodic flush it would stay there for ever.
+    opt = sn.optimizers.get(optimizer)
+    p = np.zeros(3, dtype=np.float32)
+    opt.apply([p], [np.array([1e-3, -1e-3, 0.0], dtype=np.float32)])
+    zero = np.zeros(3, dtype=np.float32)
+    for _ in range(4095):
+        opt.apply([p], [zero])
+    assert opt.iterations % sn.optimizers.FLUSH_DENORMALS_EVERY == 0
+    tiny = np.finfo(np.float32).tiny
+    for state in opt.state_arrays():
+        assert state.dtype == np.float32
+        assert np.all((state == 0) | (np.abs(state) >= tiny)), state
