@@ -80,10 +80,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement (a subprocess)")
     parser.add_argument("--sweep", action="store_true", help="cost against batch size, hidden width and samples")
     parser.add_argument("--sweep-epochs", type=int, default=3, help="timed epochs per sweep point")
+    parser.add_argument(
+        "--sweep-axes", default="batch_size,hidden,samples", help="which of batch_size,hidden,samples to sweep"
+    )
     parser.add_argument("--plot", default="benchmarks/results/train_speed_sweep.png", help="where --sweep draws")
     parser.add_argument("--json", help="also append the JSON line(s) to this file")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--peak-child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -193,7 +197,7 @@ def useful_flop_per_sample(hidden: int) -> int:
 
 
 def matmul_peak_gflops(n: int = 2048, repeats: int = 7) -> float:
-    """This machine's float32 matmul rate right now: the median of several large ``a @ b`` (GFLOP/s)."""
+    """The float32 matmul rate of this process right now: the median of several large ``a @ b`` (GFLOP/s)."""
     rng = np.random.default_rng(0)
     a = rng.random((n, n), dtype=np.float32)
     b = rng.random((n, n), dtype=np.float32)
@@ -205,6 +209,18 @@ def matmul_peak_gflops(n: int = 2048, repeats: int = 7) -> float:
         np.matmul(a, b, out=out)
         times.append(time.perf_counter() - start)
     return 2 * n**3 / statistics.median(times) / 1e9
+
+
+def machine_peak_gflops() -> float:
+    """This machine's float32 matmul peak: BLAS on every core, whatever ``--threads`` chose for training.
+
+    Measured in this process when no thread limit is set, else in a child process without the limit.
+    """
+    if not any(os.environ.get(name) for name in THREAD_VARIABLES):
+        return matmul_peak_gflops()
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+    done = subprocess.run([sys.executable, __file__, "--peak-child"], env=env, capture_output=True, text=True)
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 # --- measurements -----------------------------------------------------------------------------------------------------
@@ -307,7 +323,8 @@ def memory_child(args) -> None:
 # --- one run ----------------------------------------------------------------------------------------------------------
 def run_once(args, data) -> dict:
     label, x, y, x_test, y_test = data
-    peak = matmul_peak_gflops()
+    peak = machine_peak_gflops()
+    peak_here = matmul_peak_gflops()  # with the BLAS threads training uses (the same, unless --threads)
     model, times, fit_total = time_training(x, y, args.batch_size, args.hidden, args.dtype, args.epochs, args.seed)
     s_per_epoch = statistics.median(times)
     gflop = useful_flop_per_sample(args.hidden) * len(x) / 1e9
@@ -315,7 +332,7 @@ def run_once(args, data) -> dict:
     accuracy = None
     if not label.startswith("random"):
         accuracy = float(np.mean(model.predict(x_test, verbose=0).argmax(axis=1) == y_test))
-    peak_after = matmul_peak_gflops()  # again: if the machine got busier meanwhile, it shows here
+    peak_after = machine_peak_gflops()  # again: if the machine got busier meanwhile, it shows here
     result = {
         "benchmark": "train_speed",
         "data": label,
@@ -333,6 +350,7 @@ def run_once(args, data) -> dict:
         "gflop_per_s": round(gflop / s_per_epoch, 2),
         "matmul_peak_gflop_per_s": round(peak, 1),
         "matmul_peak_after_gflop_per_s": round(peak_after, 1),
+        "matmul_peak_these_threads_gflop_per_s": round(peak_here, 1),
         "fraction_of_peak": round(gflop / s_per_epoch / peak, 4),
         "predict_samples": min(10000, len(x_test)),
         "predict_s": round(predict_s, 4),
@@ -371,8 +389,9 @@ def print_table(r: dict) -> None:
         ("useful GFLOP/s", f"{r['gflop_per_s']:.1f}   ({r['gflop_per_epoch']:.2f} GFLOP per epoch)"),
         (
             "matmul peak",
-            f"{r['matmul_peak_gflop_per_s']:.1f} GFLOP/s float32 (before), "
-            f"{r['matmul_peak_after_gflop_per_s']:.1f} (after)",
+            f"{r['matmul_peak_gflop_per_s']:.1f} GFLOP/s float32 on all cores (before), "
+            f"{r['matmul_peak_after_gflop_per_s']:.1f} (after); {r['matmul_peak_these_threads_gflop_per_s']:.1f} "
+            "with the BLAS threads used for training",
         ),
         ("% of peak", f"{100 * r['fraction_of_peak']:.1f} %"),
         ("predict", f"{r['predict_s'] * 1000:.1f} ms for {r['predict_samples']:,}  ({r['predict_samples_per_s']:,}/s)"),
@@ -399,15 +418,19 @@ def print_table(r: dict) -> None:
 def sweep(args, data) -> list[dict]:
     """s/epoch and % of peak against batch size, hidden width and number of samples, one change at a time."""
     _, x, y, _, _ = data
-    peak = matmul_peak_gflops()
+    peak = machine_peak_gflops()
     axes = {
         "batch_size": [32, 64, 128, 256, 512, 1024],
         "hidden": [128, 256, 512, 1024],
         "samples": [s for s in (7500, 15000, 30000, 60000) if s <= len(x)],
     }
+    axes = {name: axes[name] for name in args.sweep_axes.split(",")}
     base = {"batch_size": args.batch_size, "hidden": args.hidden, "samples": len(x)}
     points = []
-    print(f"\nsweep (matmul peak {peak:.1f} GFLOP/s; {args.sweep_epochs} timed epochs per point, median)")
+    print(
+        f"\nsweep (BLAS threads {blas_threads_label()}; machine matmul peak {peak:.1f} GFLOP/s; "
+        f"{args.sweep_epochs} timed epochs per point, median)"
+    )
     print(
         f"  {'vary':<11}{'batch':>6}{'hidden':>7}{'samples':>8}{'s/epoch':>9}{'µs/step':>9}{'GFLOP/s':>9}{'% peak':>8}"
     )
@@ -438,10 +461,17 @@ def plot_sweep(points: list[dict], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
-    for ax, axis, label in zip(
-        axes, ("batch_size", "hidden", "samples"), ("batch size", "hidden units", "training samples"), strict=True
-    ):
+    labels = {"batch_size": "batch size", "hidden": "hidden units", "samples": "training samples"}
+    titles = {
+        "batch_size": "batch size (hidden 128, 60k samples)",
+        "hidden": "hidden width (batch 32)",
+        "samples": "samples per epoch (batch 32, hidden 128)",
+    }
+    swept = [axis for axis in labels if any(p["vary"] == axis for p in points)]
+    fig, axes = plt.subplots(1, len(swept), figsize=(5 * len(swept), 4.2), squeeze=False)
+    for ax, axis in zip(axes[0], swept, strict=True):
+        label = labels[axis]
+        ax.set_title(titles[axis])
         pts = [p for p in points if p["vary"] == axis]
         xs = [p[axis] for p in pts]
         ax.plot(xs, [p["s_per_epoch"] for p in pts], "o-", color="tab:blue")
@@ -456,9 +486,6 @@ def plot_sweep(points: list[dict], path: str) -> None:
         twin.set_ylim(bottom=0)
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
-    axes[0].set_title("batch size (hidden 128, 60k samples)")
-    axes[1].set_title("hidden width (batch 32)")
-    axes[2].set_title("samples per epoch (batch 32, hidden 128)")
     fig.suptitle("scratchnet training cost: 784 -> hidden relu -> 10 softmax, Adam, float32")
     fig.tight_layout()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -478,6 +505,9 @@ def main(argv=None) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
     if args.memory_child:
         memory_child(args)
+        return
+    if args.peak_child:
+        print(matmul_peak_gflops())
         return
     data = get_data(args)
     if args.sweep:

@@ -27,8 +27,8 @@ import warnings
 
 import numpy as np
 
+from scratchnet import blas, losses, metrics, optimizers, utils
 from scratchnet import layers as layers_module
-from scratchnet import losses, metrics, optimizers, utils
 from scratchnet.callbacks import CallbackList
 from scratchnet.layers import Layer
 
@@ -240,6 +240,10 @@ class Sequential(Layer):
                 return i
         return len(self.layers)
 
+    def _multiply_adds_per_batch(self, batch_size: int) -> int:
+        """Multiply-adds of the largest layer's matmul on one batch (its parameter count is in × out + out)."""
+        return batch_size * max((layer.count_params() for layer in self.layers), default=0)
+
     def _backward_layers(self) -> list[Layer]:
         # Layers before the first trainable one (a Flatten) have no parameters and nobody reads their dx.
         return self.layers if self._needs_input_grad else self.layers[self._first_trainable() :]
@@ -408,31 +412,33 @@ class Sequential(Layer):
         self.stop_training = False
         cbs.on_train_begin()
         epoch_logs: dict = {}
-        for epoch in range(epochs):
-            cbs.on_epoch_begin(epoch)
-            # A new order each epoch: a permutation of indices, never a permuted copy of the data.
-            order = self.rng.permutation(n) if shuffle else None
-            tracker = _RunningMeans(["loss", *self.metric_names])
-            for step in range(steps):
-                cbs.on_train_batch_begin(step)
-                rows = slice(step * batch_size, (step + 1) * batch_size)
-                if order is not None:
-                    rows = order[rows]
-                xb = x[rows].astype(self.dtype, copy=False)
-                yb = y[rows]
-                loss, y_pred = self.train_step(xb, yb)
-                self._check_loss(loss, epoch, step)
-                logs = tracker.add(len(xb), loss, self._metric_values(yb, y_pred))
-                cbs.on_train_batch_end(step, logs)
+        # Small matmuls run on one BLAS thread (see scratchnet/blas.py for why and how to opt out).
+        with blas.threads_for(self._multiply_adds_per_batch(batch_size)):
+            for epoch in range(epochs):
+                cbs.on_epoch_begin(epoch)
+                # A new order each epoch: a permutation of indices, never a permuted copy of the data.
+                order = self.rng.permutation(n) if shuffle else None
+                tracker = _RunningMeans(["loss", *self.metric_names])
+                for step in range(steps):
+                    cbs.on_train_batch_begin(step)
+                    rows = slice(step * batch_size, (step + 1) * batch_size)
+                    if order is not None:
+                        rows = order[rows]
+                    xb = x[rows].astype(self.dtype, copy=False)
+                    yb = y[rows]
+                    loss, y_pred = self.train_step(xb, yb)
+                    self._check_loss(loss, epoch, step)
+                    logs = tracker.add(len(xb), loss, self._metric_values(yb, y_pred))
+                    cbs.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+                epoch_logs = tracker.means()
+                if val is not None:
+                    val_logs = self.evaluate(val[0], val[1], batch_size=batch_size, verbose=0, return_dict=True)
+                    epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                cbs.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
                     break
-            epoch_logs = tracker.means()
-            if val is not None:
-                val_logs = self.evaluate(val[0], val[1], batch_size=batch_size, verbose=0, return_dict=True)
-                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-            cbs.on_epoch_end(epoch, epoch_logs)
-            if self.stop_training:
-                break
         cbs.on_train_end(epoch_logs)
         return cbs.history
 
@@ -451,13 +457,14 @@ class Sequential(Layer):
         cbs.on_test_begin()
         tracker = _RunningMeans(["loss", *self.metric_names])
         logs: dict = {}
-        for step in range(steps):
-            cbs.on_test_batch_begin(step)
-            rows = slice(step * batch_size, (step + 1) * batch_size)
-            xb = x[rows].astype(self.dtype, copy=False)
-            y_pred = self.forward(xb, training=False)
-            logs = tracker.add(len(xb), self.loss.forward(y[rows], y_pred), self._metric_values(y[rows], y_pred))
-            cbs.on_test_batch_end(step, logs)
+        with blas.threads_for(self._multiply_adds_per_batch(batch_size)):
+            for step in range(steps):
+                cbs.on_test_batch_begin(step)
+                rows = slice(step * batch_size, (step + 1) * batch_size)
+                xb = x[rows].astype(self.dtype, copy=False)
+                y_pred = self.forward(xb, training=False)
+                logs = tracker.add(len(xb), self.loss.forward(y[rows], y_pred), self._metric_values(y[rows], y_pred))
+                cbs.on_test_batch_end(step, logs)
         logs = tracker.means()
         cbs.on_test_end(logs)
         if return_dict:
@@ -479,11 +486,12 @@ class Sequential(Layer):
         steps = math.ceil(len(x) / batch_size)
         cbs = CallbackList(None, model=self, add_progbar=verbose != 0, verbose=verbose, steps=steps)
         cbs.on_predict_begin()
-        for step in range(steps):
-            cbs.on_predict_batch_begin(step)
-            rows = slice(step * batch_size, (step + 1) * batch_size)
-            out[rows] = self.forward(x[rows].astype(self.dtype, copy=False), training=False)
-            cbs.on_predict_batch_end(step, {})
+        with blas.threads_for(self._multiply_adds_per_batch(batch_size)):
+            for step in range(steps):
+                cbs.on_predict_batch_begin(step)
+                rows = slice(step * batch_size, (step + 1) * batch_size)
+                out[rows] = self.forward(x[rows].astype(self.dtype, copy=False), training=False)
+                cbs.on_predict_batch_end(step, {})
         cbs.on_predict_end()
         return out
 

@@ -162,3 +162,47 @@ def test_optimizer_state_does_not_linger_in_the_denormal_range(optimizer):
     for state in opt.state_arrays():
         assert state.dtype == np.float32
         assert np.all((state == 0) | (np.abs(state) >= tiny)), state
+
+
+# --- BLAS threads ------------------------------------------------------------------------------------------------
+def threads_seen_by_fit(batch_size=32):
+    """The BLAS thread count during fit (read from a callback), and after it."""
+    seen = []
+    callback = sn.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(sn.blas.get_num_threads()))
+    rng = np.random.default_rng(4)
+    model = exercise_model()
+    model.fit(rng.random((64, 28, 28)), rng.integers(0, 10, 64), batch_size=batch_size, verbose=0, callbacks=[callback])
+    return seen[0], sn.blas.get_num_threads()
+
+
+@pytest.fixture
+def openblas(monkeypatch):
+    """NumPy's OpenBLAS set to 2 threads with no thread variable in the environment; restored afterwards."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    functions = sn.blas._openblas()
+    if functions is None:
+        pytest.skip("NumPy does not use an OpenBLAS whose threads scratchnet can set")
+    set_threads, get_threads = functions
+    before = get_threads()
+    set_threads(2)
+    yield
+    set_threads(before)
+
+
+def test_small_matmuls_train_on_one_blas_thread_and_the_setting_comes_back(openblas):
+    assert threads_seen_by_fit() == (1, 2)
+
+
+def test_big_batches_keep_every_blas_thread(openblas):
+    assert threads_seen_by_fit(batch_size=2048) == (2, 2)  # 2048 × 100,480 multiply-adds is not small
+
+
+def test_blas_threads_are_left_alone_when_the_user_chose_them(openblas, monkeypatch):
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    assert threads_seen_by_fit() == (2, 2)
+
+
+def test_blas_thread_limit_can_be_switched_off(openblas, monkeypatch):
+    monkeypatch.setattr(sn.blas, "LIMIT_THREADS_FOR_SMALL_MATMULS", False)
+    assert threads_seen_by_fit() == (2, 2)

@@ -1,0 +1,117 @@
+"""BLAS threads: the small matmuls of a training step run on one thread.
+
+NumPy hands every matmul to a BLAS library (OpenBLAS, in the pip wheels), which by default splits each one across
+all cores. That pays for big matmuls, but a training step of a small model is a string of small ones, e.g.
+(32, 784) @ (784, 128): the threads have to meet three times a step, and whenever another program keeps one core
+busy, every matmul waits for the thread that cannot run. Measured with ``benchmarks/train_speed.py --threads N``
+on a 2-core machine (784 -> 128 relu -> 10 softmax, Adam, seconds per epoch of 60,000 images):
+
+                                   batch 32              batch 256
+                                1 thread  2 threads   1 thread  2 threads
+    machine otherwise idle        0.75    0.73-1.44     0.37      0.27
+    one other busy program        0.75    1.9-2.4       0.39      0.96-1.10
+
+At batch 32 a second thread gains a few percent at best, and on a machine doing anything else it costs 2-3x.
+So while ``fit``, ``evaluate`` and ``predict`` run, scratchnet asks OpenBLAS for one thread when the largest matmul
+of a batch is small, and puts the previous setting back when they return. "Small" is below :data:`SMALL_MATMUL`
+multiply-adds, batch size × the parameter count of the largest layer: 32 × 100,480 = 3.2 million for the exercise
+model. Bigger batches keep every thread, as they gain more when the machine is idle.
+
+It leaves the threads alone when:
+
+- you chose them yourself: ``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS`` is set;
+- you switch this off: ``scratchnet.blas.LIMIT_THREADS_FOR_SMALL_MATMULS = False``;
+- NumPy uses another BLAS (MKL, Apple's Accelerate), whose threads are left as they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import glob
+import os
+import sys
+from collections.abc import Iterator
+
+import numpy as np
+
+__all__ = ["LIMIT_THREADS_FOR_SMALL_MATMULS", "SMALL_MATMUL", "get_num_threads", "threads_for"]
+
+#: Set to False to let BLAS use its own number of threads everywhere.
+LIMIT_THREADS_FOR_SMALL_MATMULS = True
+
+#: Multiply-adds per batch below which one thread is used (16.8 million): for the exercise model, batch 128
+#: (12.9 million) is below, batch 256 (25.7 million) above.
+SMALL_MATMUL = 2**24
+
+_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+_UNSET = object()
+_openblas_functions = _UNSET
+
+
+def _loaded_openblas_paths() -> list[str]:
+    """Files of the OpenBLAS NumPy has loaded: the copy bundled in its wheel, else one the process mapped."""
+    numpy_dir = os.path.dirname(np.__file__)
+    paths = sorted(glob.glob(os.path.join(numpy_dir, os.pardir, "numpy.libs", "*openblas*")))
+    paths += sorted(glob.glob(os.path.join(numpy_dir, ".dylibs", "*openblas*")))
+    if not paths and sys.platform.startswith("linux"):
+        try:
+            with open("/proc/self/maps") as maps:
+                paths = sorted({line.split()[-1] for line in maps if "openblas" in line.rsplit("/", 1)[-1]})
+        except OSError:
+            pass
+    return paths
+
+
+def _openblas():
+    """``(set_num_threads, get_num_threads)`` of NumPy's OpenBLAS, or None (looked up once)."""
+    global _openblas_functions
+    if _openblas_functions is _UNSET:
+        _openblas_functions = None
+        for path in _loaded_openblas_paths():
+            try:
+                lib = ctypes.CDLL(path)  # already loaded by NumPy: this only finds it, it loads nothing new
+            except OSError:
+                continue
+            # The names differ between builds: NumPy's wheels prefix "scipy_" and add "64_" for 64-bit ints.
+            for prefix in ("scipy_openblas", "openblas"):
+                for suffix in ("64_", ""):
+                    setter = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+                    getter = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+                    if setter is not None and getter is not None:
+                        setter.argtypes, setter.restype, getter.restype = [ctypes.c_int], None, ctypes.c_int
+                        _openblas_functions = (setter, getter)
+                        return _openblas_functions
+    return _openblas_functions
+
+
+def get_num_threads() -> int | None:
+    """How many threads NumPy's OpenBLAS uses now, or None when it cannot be asked."""
+    functions = _openblas()
+    return None if functions is None else functions[1]()
+
+
+@contextlib.contextmanager
+def threads_for(multiply_adds: int) -> Iterator[None]:
+    """Run the ``with`` block on one BLAS thread when its matmuls are small (see the module's docstring).
+
+    Args:
+        multiply_adds: the multiply-adds of the largest matmul the block repeats, e.g. batch size × in × out.
+    """
+    functions = None
+    if (
+        LIMIT_THREADS_FOR_SMALL_MATMULS
+        and multiply_adds < SMALL_MATMUL
+        and not any(os.environ.get(name) for name in _THREAD_VARIABLES)
+    ):
+        functions = _openblas()
+    if functions is None:
+        yield
+        return
+    set_threads, get_threads = functions
+    previous = get_threads()
+    set_threads(1)
+    try:
+        yield
+    finally:
+        set_threads(previous)
