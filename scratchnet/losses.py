@@ -132,12 +132,14 @@ class SparseCategoricalCrossentropy(_CrossentropyBase):
         return y_true
 
     def forward(self, y_true, y_pred):
-        rows = np.arange(y_pred.shape[0])
+        n = y_pred.shape[0]
+        rows = np.arange(n)
         if self.from_logits:
             log_p = nn.log_softmax(y_pred)[rows, y_true]
         else:
             log_p = np.log(np.clip(y_pred[rows, y_true], EPSILON, 1 - EPSILON))
-        return float(-log_p.mean())
+        # The mean, as sum / N: `.mean()` adds a few microseconds of Python per call, and fit calls this every step.
+        return -float(log_p.sum()) / n
 
     def backward(self, y_true, y_pred):
         if self.from_logits:

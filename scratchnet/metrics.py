@@ -21,7 +21,8 @@ __all__ = ["binary_accuracy", "categorical_accuracy", "get", "sparse_categorical
 
 def sparse_categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Fraction of rows whose highest score is the labelled class. y_true: (N,) ints, y_pred: (N, C)."""
-    return float((y_pred.argmax(axis=-1) == y_true.reshape(-1)).mean())
+    # count / N rather than `.mean()` of the booleans: the same number, a few microseconds faster per step.
+    return int(np.count_nonzero(y_pred.argmax(axis=-1) == y_true.reshape(-1))) / len(y_pred)
 
 
 def categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
