@@ -147,19 +147,6 @@ class Adam(Optimizer):
     the paper's "epsilon hat", from the form it gives just before its section 2.1. m and v start at 0, so
     without the correction the first steps would be far too small: it needs the step counter t.
 
-    How it is computed: running *sums* instead of running means. At batch size 32, updating all parameters
-    costs about as much as the step's matmuls, and each NumPy operation is one pass over every parameter. A
-    running mean ``m = beta_1 * m + (1 - beta_1) * g`` takes three passes (scale m, scale g, add); the running
-    sum ``m_sum = beta_1 * m_sum + g`` takes two, and the mean is just ``m = (1 - beta_1) * m_sum``. So we keep
-
-        m_sum = beta_1 * m_sum + g                  (m = (1 - beta_1) * m_sum)
-        v_sum = beta_2 * v_sum + g * g              (v = (1 - beta_2) * v_sum)
-        p = p - lr_t * (1 - beta_1) / sqrt(1 - beta_2) * m_sum / (sqrt(v_sum) + epsilon / sqrt(1 - beta_2))
-
-    which is the update above, exactly: substitute m and v. The constant factors moved into two Python floats,
-    and one step is ten whole-vector operations instead of twelve. :attr:`m` and :attr:`v` still give the
-    moments as Keras defines them.
-
     Args:
         learning_rate: step size (Keras's default 0.001).
         beta_1: decay of the first moment, in [0, 1).
@@ -174,44 +161,34 @@ class Adam(Optimizer):
         self.epsilon = _check_hyper("Adam", "epsilon", epsilon, 0.0)
 
     def build(self, params):
-        self.m_sum = [np.zeros_like(p) for p in params]
-        self.v_sum = [np.zeros_like(p) for p in params]
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
         # One scratch array per parameter, reused every step, so an update allocates nothing.
         self._scratch = [np.empty_like(p) for p in params]
 
     def state_arrays(self):
-        return [*self.m_sum, *self.v_sum]
-
-    @property
-    def m(self) -> list[np.ndarray]:
-        """The first moments as Keras defines them, ``(1 - beta_1) * m_sum`` (new arrays)."""
-        return [(1 - self.beta_1) * s for s in self.m_sum]
-
-    @property
-    def v(self) -> list[np.ndarray]:
-        """The second moments as Keras defines them, ``(1 - beta_2) * v_sum`` (new arrays)."""
-        return [(1 - self.beta_2) * s for s in self.v_sum]
+        return [*self.m, *self.v]
 
     def update_step(self, i, param, grad):
-        m_sum, v_sum, tmp = self.m_sum[i], self.v_sum[i], self._scratch[i]
+        m, v, tmp = self.m[i], self.v[i], self._scratch[i]
         t = self.iterations
         # Python floats: an np.float64 scalar here would turn float32 arrays into float64.
         lr_t = self.learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
-        step_size = lr_t * (1 - self.beta_1) / math.sqrt(1 - self.beta_2)
-        eps = self.epsilon / math.sqrt(1 - self.beta_2)
 
-        # m_sum = beta_1 * m_sum + g
-        m_sum *= self.beta_1
-        m_sum += grad
-        # v_sum = beta_2 * v_sum + g * g
+        # m = beta_1 * m + (1 - beta_1) * g       written as  m += (1 - beta_1) * (g - m)
+        np.subtract(grad, m, out=tmp)
+        tmp *= 1 - self.beta_1
+        m += tmp
+        # v = beta_2 * v + (1 - beta_2) * g * g   written as  v += (1 - beta_2) * (g * g - v)
         np.multiply(grad, grad, out=tmp)
-        v_sum *= self.beta_2
-        v_sum += tmp
-        # p -= step_size * m_sum / (sqrt(v_sum) + eps)
-        np.sqrt(v_sum, out=tmp)
-        tmp += eps
-        np.divide(m_sum, tmp, out=tmp)
-        tmp *= step_size
+        tmp -= v
+        tmp *= 1 - self.beta_2
+        v += tmp
+        # p = p - lr_t * m / (sqrt(v) + epsilon)
+        np.sqrt(v, out=tmp)
+        tmp += self.epsilon
+        np.divide(m, tmp, out=tmp)
+        tmp *= lr_t
         param -= tmp
 
     def get_config(self):

@@ -116,7 +116,7 @@ def test_parameters_and_gradients_are_views_of_one_flat_vector_each():
             assert np.shares_memory(layer.grads[key], dtheta), f"{layer.name}.grads[{key!r}]"
     # ...so the optimizer holds one array per kind of state, not one per weight matrix.
     opt = model.optimizer
-    assert len(opt.m_sum) == len(opt.v_sum) == 1 and opt.m_sum[0].shape == theta.shape
+    assert len(opt.m) == len(opt.v) == 1 and opt.m[0].shape == theta.shape
 
 
 def test_fit_on_float64_images_makes_no_copy_of_the_dataset():
