@@ -47,14 +47,16 @@ def test_backward_matches_finite_differences(kind, from_logits, n, c, seed, nume
     loss = CASES[kind](from_logits)
     y_true, y_pred = _labels(kind, rng, n, c)
     if from_logits:
-        y_pred = 3 * rng.standard_normal((n, c))  # logits: any real numbers
+        # Logits of moderate size: with large ones the softmax saturates, the gradient shrinks towards the
+        # rounding error of the difference quotient (~1e-9 here), and the check would measure rounding.
+        y_pred = rng.standard_normal((n, c))
     y_true = loss.validate(y_true, y_pred.shape)
 
     analytic = loss.backward(y_true, y_pred)
     numeric = numeric_gradient(lambda p: loss.forward(y_true, p), y_pred.copy())
 
     assert analytic.shape == y_pred.shape
-    assert relative_error(analytic, numeric) < 1e-7
+    assert relative_error(analytic, numeric) < 1e-6  # a wrong gradient is off by 1e-3 or more
 
 
 @settings(max_examples=15, deadline=None)
