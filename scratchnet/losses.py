@@ -224,19 +224,7 @@ class MeanSquaredError(Loss):
     name = "mean_squared_error"
 
     def validate(self, y_true, y_pred_shape):
-        y_true = super().validate(y_true, y_pred_shape)
-        y_pred_shape = tuple(y_pred_shape)
-        # `model.fit(xs, ys)` with ys of shape (N,) and a Dense(1) output (N, 1) is the course's first model.
-        if y_true.shape != y_pred_shape and y_true.size == int(np.prod(y_pred_shape)):
-            y_true = y_true.reshape(y_pred_shape)
-        if y_true.shape != y_pred_shape:
-            raise ValueError(
-                f"{type(self).__name__} expected targets with the shape of the predictions. "
-                f"Received: y_true.shape={y_true.shape}, y_pred.shape={y_pred_shape}."
-            )
-        if not np.issubdtype(y_true.dtype, np.floating):
-            y_true = y_true.astype(np.float32)
-        return y_true
+        return _float_targets(self, super().validate(y_true, y_pred_shape), y_pred_shape, "targets")
 
     def forward(self, y_true, y_pred):
         diff = y_pred - y_true
@@ -261,22 +249,12 @@ class BinaryCrossentropy(_CrossentropyBase):
     name = "binary_crossentropy"
 
     def validate(self, y_true, y_pred_shape):
-        y_true = super().validate(y_true, y_pred_shape)
-        y_pred_shape = tuple(y_pred_shape)
-        if y_true.shape != y_pred_shape and y_true.size == int(np.prod(y_pred_shape)):
-            y_true = y_true.reshape(y_pred_shape)
-        if y_true.shape != y_pred_shape:
-            raise ValueError(
-                f"{type(self).__name__} expected labels with the shape of the predictions. "
-                f"Received: y_true.shape={y_true.shape}, y_pred.shape={y_pred_shape}."
-            )
+        y_true = _float_targets(self, super().validate(y_true, y_pred_shape), y_pred_shape, "labels")
         if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
             raise ValueError(
                 f"{type(self).__name__}: labels must be in [0, 1]. Received: min {y_true.min()}, "
                 f"max {y_true.max()}. For more than two classes use sparse_categorical_crossentropy."
             )
-        if not np.issubdtype(y_true.dtype, np.floating):
-            y_true = y_true.astype(np.float32)
         return y_true
 
     def forward(self, y_true, y_pred):
@@ -291,6 +269,22 @@ class BinaryCrossentropy(_CrossentropyBase):
             return (nn.sigmoid(y_pred) - y_true) * (1.0 / y_pred.size)
         p = np.clip(y_pred, EPSILON, 1 - EPSILON)
         return (p - y_true) / (p * (1 - p)) * (1.0 / y_pred.size)
+
+
+def _float_targets(loss: Loss, y_true: np.ndarray, y_pred_shape, what: str) -> np.ndarray:
+    """Targets shaped like the predictions, as floats (for MSE and binary cross-entropy)."""
+    y_pred_shape = tuple(y_pred_shape)
+    # `model.fit(xs, ys)` with ys of shape (N,) and a Dense(1) output (N, 1) is the course's first model.
+    if y_true.shape != y_pred_shape and y_true.size == int(np.prod(y_pred_shape)):
+        y_true = y_true.reshape(y_pred_shape)
+    if y_true.shape != y_pred_shape:
+        raise ValueError(
+            f"{type(loss).__name__} expected {what} with the shape of the predictions. "
+            f"Received: y_true.shape={y_true.shape}, y_pred.shape={y_pred_shape}."
+        )
+    if not np.issubdtype(y_true.dtype, np.floating):
+        y_true = y_true.astype(np.float32)
+    return y_true
 
 
 LOSSES: dict[str, type[Loss]] = {
