@@ -156,13 +156,18 @@ class _FrozenRandomness:
             g.bit_generator.state = s
 
 
-def _as_float64_copy(layer):
-    layer = copy.deepcopy(layer)
+def _to_float64(layer) -> None:
+    """Turn a layer's parameters (and gradients) into float64 arrays, in place."""
     for key in list(layer.params):
         layer.params[key] = layer.params[key].astype(np.float64)
         layer.grads[key] = np.zeros_like(layer.params[key])
     if layer.built:
         layer.dtype = np.dtype(np.float64)
+
+
+def _as_float64_copy(layer):
+    layer = copy.deepcopy(layer)
+    _to_float64(layer)
     return layer
 
 
@@ -331,12 +336,8 @@ def _float64_clone(model):
         for layer in m.layers:
             if isinstance(layer, Sequential):
                 convert(layer)
-                continue
-            for key in list(layer.params):
-                layer.params[key] = layer.params[key].astype(np.float64)
-                layer.grads[key] = np.zeros_like(layer.params[key])
-            if layer.built:
-                layer.dtype = np.dtype(np.float64)
+            else:
+                _to_float64(layer)
 
     convert(clone)
     clone._pack_parameters()  # θ and dθ again, now float64, with the layers' arrays as views into them
