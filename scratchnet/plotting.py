@@ -828,7 +828,9 @@ def plot_weights(
     n = min(m, max_units)
     cols = min(cols, n)
     rows = math.ceil(n / cols)
-    vmax = float(np.abs(w[:, :n]).max()) or 1.0  # symmetric around 0: white means "this pixel does not matter"
+    # Symmetric around 0 (white: "this pixel does not matter"), up to the 99th percentile of |W| rather than its
+    # maximum, so a few extreme weights do not wash every unit out; the rare stronger ones show at full colour.
+    vmax = float(np.percentile(np.abs(w[:, :n]), 99)) or 1.0
     cell_width = 1.1 * min(2.0, max(0.5, wd / h))  # 1.1 inch per 28×28 picture, wider for wide images
     fig = _new_figure((cell_width * cols + 1.3, 1.1 * rows + 0.7))
     axes = fig.subplots(rows, cols, squeeze=False).ravel()

@@ -342,7 +342,7 @@ def test_plot_weights_draws_each_column_as_an_image_on_a_symmetric_scale(rng):
     unit_axes = [ax for ax in fig.axes if ax.images]
     assert len(unit_axes) == 12
     assert len(fig.axes) == 13  # and one colour bar
-    vmax = np.abs(W[:, :12]).max()
+    vmax = np.percentile(np.abs(W[:, :12]), 99)  # robust to a few extreme weights
     for j, ax in enumerate(unit_axes):
         (drawn,) = ax.images
         np.testing.assert_array_equal(drawn.get_array(), W[:, j].reshape(28, 28))
