@@ -778,7 +778,8 @@ def plot_weights(
 
     Unit j computes ``z_j = x @ W[:, j] + b_j`` on the flattened image x, so ``W[:, j]`` reshaped to 28×28
     shows which pixels push the unit up (red) and which push it down (blue). One colour scale, symmetric
-    around 0, is shared by all units, so faint pictures are units with small weights.
+    around 0 and reaching the 99th percentile of |W|, is shared by all units, so faint pictures are units with
+    small weights.
 
     Args:
         W: The kernel of the first Dense layer, (D, M) = (in, out), e.g. (784, 128) after ``Flatten``; in
