@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gc
-import gzip
 import json
 import os
 import platform
@@ -60,12 +59,6 @@ THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"
 # Where to look when --data-dir is not given: $SCRATCHNET_DATA_DIR, then ../shared/data beside the checkout (as
 # `make test` and CI do); failing both, the benchmark runs on random data and says so.
 DEFAULT_DATA_DIRS = (Path(__file__).resolve().parent.parent.parent / "shared" / "data",)
-FILES = {
-    "x_train": "train-images-idx3-ubyte.gz",
-    "y_train": "train-labels-idx1-ubyte.gz",
-    "x_test": "t10k-images-idx3-ubyte.gz",
-    "y_test": "t10k-labels-idx1-ubyte.gz",
-}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -112,36 +105,17 @@ def blas_threads_label() -> str:
 
 
 # --- data -------------------------------------------------------------------------------------------------------------
-def read_idx_gz(path: Path):
-    """A tiny IDX reader (uint8 images or labels), used when scratchnet.datasets is not available."""
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape).copy()
+def find_data_root(data_dir: str | None) -> Path | None:
+    """The root whose ``fashion-mnist/`` holds the four verified files (the layout scratchnet.datasets uses)."""
+    from scratchnet.datasets import fashion_mnist
 
-
-def find_data_dir(data_dir: str | None) -> Path | None:
-    """The folder that holds the four .gz files: ``data_dir`` itself or its ``fashion-mnist/``."""
     candidates = [data_dir] if data_dir else [os.environ.get("SCRATCHNET_DATA_DIR"), *DEFAULT_DATA_DIRS]
     for base in filter(None, candidates):
-        for folder in (Path(base), Path(base) / "fashion-mnist"):
-            if all((folder / name).is_file() for name in FILES.values()):
-                return folder
+        if fashion_mnist.available_locally(base):
+            return Path(base)
     if data_dir:
-        raise SystemExit(f"No Fashion-MNIST files ({', '.join(FILES.values())}) in {data_dir} or its fashion-mnist/.")
+        raise SystemExit(f"No verified Fashion-MNIST files in {Path(data_dir) / 'fashion-mnist'}.")
     return None
-
-
-def load_fashion_mnist(folder: Path):
-    """(x_train, y_train), (x_test, y_test) as uint8, via scratchnet.datasets when it can read the folder."""
-    try:
-        from scratchnet.datasets import fashion_mnist
-
-        return fashion_mnist.load_data(data_dir=folder.parent, download=False, verbose=0)
-    except Exception:  # not importable, or a layout it does not search: read the files ourselves
-        arrays = {key: read_idx_gz(folder / name) for key, name in FILES.items()}
-        return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
 def random_data(n_train: int, n_test: int, seed: int):
@@ -162,15 +136,17 @@ def random_data(n_train: int, n_test: int, seed: int):
 
 def get_data(args):
     """Training and test arrays as the course makes them: float64 images / 255.0, integer labels."""
-    folder = None if args.random else find_data_dir(args.data_dir)
-    if folder is None:
+    root = None if args.random else find_data_root(args.data_dir)
+    if root is None:
         if not args.random:
             print("No Fashion-MNIST files found (give --data-dir): timing on random data of the same shape.")
         (x, y), (xt, yt) = random_data(args.samples, 10000, args.seed)
         return "random", x, y, xt, yt
-    (x, y), (xt, yt) = load_fashion_mnist(folder)
+    from scratchnet.datasets import fashion_mnist
+
+    (x, y), (xt, yt) = fashion_mnist.load_data(data_dir=root, download=False, verbose=0)
     x = x[: args.samples] / 255.0  # float64, exactly what learners pass to fit
-    return f"fashion-mnist ({folder})", x, y[: args.samples], xt / 255.0, yt
+    return f"fashion-mnist ({root / 'fashion-mnist'})", x, y[: args.samples], xt / 255.0, yt
 
 
 # --- the model and its arithmetic -------------------------------------------------------------------------------------
