@@ -278,14 +278,7 @@ def _draw_probabilities(ax: Axes, p: np.ndarray, true_label: int | None, names: 
     ax.set_ylim(0.0, 1.0)
     ax.set_ylabel("probability")
     if num_classes <= 20:
-        long_names = max(len(name) for name in names) > 3
-        ax.set_xticks(
-            np.arange(num_classes),
-            names,
-            rotation=45 if long_names else 0,
-            ha="right" if long_names else "center",
-            rotation_mode="anchor",
-        )
+        _class_xticks(ax, names)
     ax.spines[["top", "right"]].set_visible(False)
 
     from matplotlib.patches import Patch
@@ -743,14 +736,7 @@ def plot_confusion_matrix(
                 text = f"{v:.2f}" if normalize else f"{int(v)}"
                 color = "white" if v > threshold else "black"
             ax.text(j, i, text, ha="center", va="center", color=color, fontsize=fontsize)
-    long_names = max(len(name) for name in names) > 3
-    ax.set_xticks(
-        np.arange(c),
-        names,
-        rotation=45 if long_names else 0,
-        ha="right" if long_names else "center",
-        rotation_mode="anchor",
-    )
+    _class_xticks(ax, names)
     ax.set_yticks(np.arange(c), names)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
@@ -938,3 +924,15 @@ def plot_layer_stats(stats: Any) -> Figure:
         fig.delaxes(ax)
     fig.suptitle("per-layer statistics on the probe batch (epoch 0: the initial weights)")
     return fig
+
+
+def _class_xticks(ax, names) -> None:
+    """Class names under the x axis, slanted when they are words rather than digits."""
+    long_names = max(len(name) for name in names) > 3
+    ax.set_xticks(
+        np.arange(len(names)),
+        names,
+        rotation=45 if long_names else 0,
+        ha="right" if long_names else "center",
+        rotation_mode="anchor",
+    )
