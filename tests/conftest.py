@@ -109,3 +109,26 @@ def rel_error(a: np.ndarray, b: np.ndarray) -> float:
 def relative_error():
     """``relative_error(a, b)`` = ||a - b|| / (||a|| + ||b||): ~1e-9 for a correct gradient, ~1e-2 for a wrong one."""
     return rel_error
+
+
+# --- figures: for the tests that draw (opt in with pytestmark = pytest.mark.usefixtures(...)) ----------------------
+@pytest.fixture(scope="module")
+def agg_backend():
+    """Draw with Agg whatever the machine has: no windows, and the same pixels everywhere."""
+    import matplotlib.pyplot as plt  # here, not at the top: most tests never draw
+
+    original = plt.get_backend()
+    plt.switch_backend("agg")
+    yield
+    plt.switch_backend(original)
+
+
+@pytest.fixture
+def close_new_figures():
+    """Close the figures a test opened, so hundreds of tests do not pile them up."""
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    yield
+    for num in set(plt.get_fignums()) - before:
+        plt.close(num)

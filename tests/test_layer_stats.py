@@ -19,21 +19,7 @@ from scratchnet.callbacks import Callback, LambdaCallback
 from scratchnet.layer_stats import LayerStats
 from scratchnet.layers import Dense, Dropout, Flatten, ReLU
 
-
-@pytest.fixture(scope="module", autouse=True)
-def agg_backend():
-    original = plt.get_backend()
-    plt.switch_backend("agg")
-    yield
-    plt.switch_backend(original)
-
-
-@pytest.fixture(autouse=True)
-def close_new_figures():
-    before = set(plt.get_fignums())
-    yield
-    for num in set(plt.get_fignums()) - before:
-        plt.close(num)
+pytestmark = pytest.mark.usefixtures("agg_backend", "close_new_figures")  # both in conftest.py
 
 
 def data(n=64, seed=0):

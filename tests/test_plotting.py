@@ -14,40 +14,16 @@ from hypothesis import strategies as st
 from matplotlib.colors import to_rgba
 
 from scratchnet import plotting
+from scratchnet.datasets import fashion_mnist
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-FASHION = [
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-]
+FASHION = fashion_mnist.class_names
 RED = to_rgba(plotting.PREDICTED_COLOR)
 BLUE = to_rgba(plotting.TRUE_COLOR)
 GREY = to_rgba(plotting.OTHER_COLOR)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def agg_backend():
-    # Draw with Agg whatever the machine has: no windows, and the same pixels everywhere.
-    original = plt.get_backend()
-    plt.switch_backend("agg")
-    yield
-    plt.switch_backend(original)
-
-
-@pytest.fixture(autouse=True)
-def close_new_figures():
-    before = set(plt.get_fignums())
-    yield
-    for num in set(plt.get_fignums()) - before:
-        plt.close(num)
+pytestmark = pytest.mark.usefixtures("agg_backend", "close_new_figures")  # both in conftest.py
 
 
 def one_hot_probabilities(predicted, num_classes=10, confidence=0.93):
