@@ -1,30 +1,21 @@
 """Layers: each one a forward and a backward, side by side.
 
-The layer contract (every layer here follows it, and so can yours):
-
-    params: dict[str, ndarray]   trainable arrays, e.g. {"W": (D, M), "b": (M,)}; {} if none
-    grads:  dict[str, ndarray]   same keys and shapes; overwritten (in place) by each backward()
-    build(input_shape, rng, dtype)      lazy, on first use; input_shape excludes the batch axis
-    forward(x, training=False) -> y     caches what backward needs
-    backward(dy) -> dx                  dy = ∂L/∂y, returns dx = ∂L/∂x and fills grads
-
-Gradients are written *into* the arrays of ``grads`` (``np.matmul(..., out=...)``), never rebound: a model keeps
-all its parameters and gradients in one flat vector each, and ``params``/``grads`` are views into those
-vectors, so the optimizer can update the whole model in a handful of vector operations.
+Each class docstring has a Forward/Backward block that mirrors its code line by line, in the notation of
+``docs/backprop.md``. The contract they all follow (``params``, ``grads``, ``build``, ``forward``, ``backward``)
+is in :mod:`scratchnet.layer`.
 
 Layers never divide by the batch size: the 1/N of the batch mean lives in the loss's backward only.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections import defaultdict
 from collections.abc import Callable
 
 import numpy as np
 
-from scratchnet import initializers, nn, utils
+from scratchnet import initializers, nn
+from scratchnet.layer import Layer
 
 __all__ = [
     "Activation",
@@ -38,147 +29,6 @@ __all__ = [
     "Tanh",
     "get",
 ]
-
-# Keras names layers "dense", "dense_1", "dense_2", ... in the order they are created.
-_name_counters: dict[str, itertools.count] = defaultdict(itertools.count)
-
-
-def _snake_case(class_name: str) -> str:
-    out = [class_name[0].lower()]
-    for prev, ch in itertools.pairwise(class_name):
-        if ch.isupper() and prev.islower():
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
-
-
-def _unique_name(prefix: str) -> str:
-    n = next(_name_counters[prefix])
-    return prefix if n == 0 else f"{prefix}_{n}"
-
-
-def _shape_tuple(who: str, input_shape) -> tuple[int, ...]:
-    try:
-        shape = tuple(int(d) for d in input_shape)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{who}: input_shape must be a tuple of positive ints, without the batch axis, such as (28, 28) "
-            f"or [1]. Received: input_shape={input_shape!r}."
-        ) from None
-    if any(d <= 0 for d in shape):
-        raise ValueError(
-            f"{who}: input_shape must hold positive sizes, without the batch axis. "
-            f"Received: input_shape={input_shape!r}."
-        )
-    return shape
-
-
-class Layer:
-    """Base class of all layers: subclasses implement ``build``, ``forward`` and ``backward``.
-
-    Args:
-        name: the layer's name in ``summary()``; by default the snake-case class name, numbered.
-        input_shape: shape of one example (no batch axis), e.g. ``(28, 28)``; lets a model build (and
-            ``summary()``) before it has seen data. Only needed on the first layer.
-        dtype: dtype used when the layer is built on its own (``layer(x)``); a model passes its own.
-    """
-
-    def __init__(self, name: str | None = None, input_shape=None, dtype=None):
-        self.name = name or _unique_name(_snake_case(type(self).__name__))
-        self.input_shape = None if input_shape is None else _shape_tuple(type(self).__name__, input_shape)
-        self.dtype = None if dtype is None else np.dtype(dtype)
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
-        self.built = False
-        # The model sets this to False on layers whose dx nobody reads (the first trainable layer: its dx would
-        # be ∂L/∂pixels). For the first Dense of an MNIST model that skips a third of the step's matmul work.
-        self.needs_input_grad = True
-
-    # --- the contract ----------------------------------------------------------------------------------------
-    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator, dtype) -> None:
-        """Create the parameters for inputs of shape ``(N, *input_shape)``. Layers without parameters keep this."""
-        self.input_shape = tuple(input_shape)
-        self.dtype = np.dtype(dtype)
-        self.built = True
-
-    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
-        """Shape of one output example for one input example of ``input_shape`` (no batch axes)."""
-        return tuple(input_shape)
-
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        raise NotImplementedError(f"{type(self).__name__} must implement forward(x, training=False).")
-
-    def backward(self, dy: np.ndarray) -> np.ndarray | None:
-        raise NotImplementedError(f"{type(self).__name__} must implement backward(dy).")
-
-    # --- fused softmax + cross-entropy (see Sequential.compile) ----------------------------------------------
-    @property
-    def ends_in_softmax(self) -> bool:
-        """True when this layer's last step is a softmax, so a cross-entropy loss can be fused with it."""
-        return False
-
-    def backward_from_logits(self, dz: np.ndarray) -> np.ndarray | None:
-        """Backward pass that starts *below* this layer's final softmax.
-
-        Used when the loss has already differentiated through the softmax (``dz = (p - onehot) / N`` on the
-        logits ``z``). Only layers whose ``ends_in_softmax`` is True implement it.
-        """
-        raise NotImplementedError(f"{type(self).__name__} does not end in a softmax.")
-
-    # --- conveniences ------------------------------------------------------------------------------------------
-    def __call__(self, x, training: bool = False) -> np.ndarray:
-        """Run ``forward`` on ``x``, building the layer first if needed (like calling a Keras layer)."""
-        dtype = self.dtype or np.dtype("float32")
-        x = np.asarray(x).astype(dtype, copy=False)
-        if not self.built:
-            self.build(x.shape[1:], utils.make_rng(), dtype)
-        return self.forward(x, training=training)
-
-    def count_params(self) -> int:
-        return sum(p.size for p in self.params.values())
-
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of the parameters, in Keras order (kernel, then bias)."""
-        return [p.copy() for p in self.params.values()]
-
-    def set_weights(self, weights) -> None:
-        """Copy ``weights`` (Keras order) into the parameters, in place, checking every shape first."""
-        weights = list(weights)
-        if len(weights) != len(self.params):
-            raise ValueError(
-                f"Layer '{self.name}' expects {len(self.params)} weight arrays "
-                f"({', '.join(self.params) or 'none'}). Received: {len(weights)} arrays."
-            )
-        for (key, p), w in zip(self.params.items(), weights, strict=True):
-            w = np.asarray(w)
-            if w.shape != p.shape:
-                raise ValueError(
-                    f"Layer '{self.name}': weight '{key}' has shape {p.shape}. Received: shape {w.shape}. "
-                    "Were these weights saved from a model with other layer sizes?"
-                )
-        for p, w in zip(self.params.values(), weights, strict=True):
-            p[...] = w
-
-    def get_config(self) -> dict:
-        """The constructor arguments that rebuild this layer (used by ``model.save``)."""
-        config = {"name": self.name}
-        if self.input_shape is not None:
-            config["input_shape"] = list(self.input_shape)
-        return config
-
-    @classmethod
-    def from_config(cls, config: dict) -> Layer:
-        return cls(**config)
-
-    def _check_built(self, method: str) -> None:
-        if not self.built:
-            raise RuntimeError(
-                f"Layer '{self.name}' is not built yet, so {method}() has nothing to work on. Call the layer on "
-                "data first, or build it: layer.build(input_shape, np.random.default_rng(0), 'float64')."
-            )
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
 
 
 class Activation(Layer):
