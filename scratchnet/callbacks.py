@@ -34,6 +34,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from scratchnet.callback import Callback, Logs
+from scratchnet.layer_stats import LayerStats
 from scratchnet.progbar import Progbar
 
 __all__ = [
@@ -42,90 +44,10 @@ __all__ = [
     "EarlyStopping",
     "History",
     "LambdaCallback",
+    "LayerStats",
     "ProgbarLogger",
     "TerminateOnNaN",
 ]
-
-Logs = dict[str, Any]
-
-
-class Callback:
-    """Base class of every callback: all hooks exist and do nothing, so a subclass overrides only what it needs.
-
-    Attributes:
-        model: The model being trained, set by ``fit`` before the first hook. A callback stops training with
-            ``self.model.stop_training = True``.
-        params: ``{"epochs": ..., "steps": ..., "verbose": ...}`` of the current ``fit``/``evaluate``/``predict``.
-
-    Batch hooks come in two spellings, as in Keras 2: ``on_batch_begin``/``on_batch_end`` are the old names of
-    ``on_train_batch_begin``/``on_train_batch_end``. The model calls the ``on_train_batch_*`` ones, which by
-    default call ``on_batch_*``, so overriding either name works.
-    """
-
-    model: Any = None
-
-    def __init__(self) -> None:
-        self.model = None
-        self.params: dict[str, Any] = {}
-
-    def set_model(self, model: Any) -> None:
-        self.model = model
-
-    def set_params(self, params: Mapping[str, Any]) -> None:
-        self.params = dict(params)
-
-    # fit
-    def on_train_begin(self, logs: Logs | None = None) -> None:
-        """Called once, before the first epoch."""
-
-    def on_train_end(self, logs: Logs | None = None) -> None:
-        """Called once, after the last epoch (also when training stopped early). ``logs``: the last epoch's."""
-
-    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
-        """Called at the start of each epoch. ``epoch`` counts from 0."""
-
-    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
-        """Called at the end of each epoch with its metrics, e.g. ``{"loss": .., "val_loss": ..}``."""
-
-    def on_train_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
-        """Called before each training step. ``batch`` is the step's index in the epoch, from 0."""
-        self.on_batch_begin(batch, logs)
-
-    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
-        """Called after each training step with the running means of the epoch so far."""
-        self.on_batch_end(batch, logs)
-
-    def on_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
-        """Keras 2 name of ``on_train_batch_begin``."""
-
-    def on_batch_end(self, batch: int, logs: Logs | None = None) -> None:
-        """Keras 2 name of ``on_train_batch_end``."""
-
-    # evaluate
-    def on_test_begin(self, logs: Logs | None = None) -> None:
-        """Called at the start of ``evaluate``."""
-
-    def on_test_end(self, logs: Logs | None = None) -> None:
-        """Called at the end of ``evaluate`` with the final metrics."""
-
-    def on_test_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
-        """Called before each step of ``evaluate``."""
-
-    def on_test_batch_end(self, batch: int, logs: Logs | None = None) -> None:
-        """Called after each step of ``evaluate`` with the running means so far."""
-
-    # predict
-    def on_predict_begin(self, logs: Logs | None = None) -> None:
-        """Called at the start of ``predict``."""
-
-    def on_predict_end(self, logs: Logs | None = None) -> None:
-        """Called at the end of ``predict``."""
-
-    def on_predict_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
-        """Called before each step of ``predict``."""
-
-    def on_predict_batch_end(self, batch: int, logs: Logs | None = None) -> None:
-        """Called after each step of ``predict``."""
 
 
 class CallbackList:
@@ -606,13 +528,3 @@ class LambdaCallback(Callback):
                 )
             # An instance attribute hides the method of the same name: the no-op hook becomes this function.
             setattr(self, name, function)
-
-
-def __getattr__(name: str) -> Any:
-    # LayerStats lives in scratchnet/layer_stats.py and subclasses Callback from here, so a plain import at the
-    # bottom of this file would be circular whenever layer_stats is imported first. Looked up on first use instead.
-    if name == "LayerStats":
-        from scratchnet.layer_stats import LayerStats
-
-        return LayerStats
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

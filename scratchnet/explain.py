@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratchnet import losses
+from scratchnet import checks, fused, losses
 from scratchnet.layers import Activation, Dense, Dropout, Flatten, Layer
 
 __all__ = ["explain"]
@@ -100,9 +100,7 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
         TypeError: if ``model`` is not a Sequential model.
         ValueError: for inputs or labels the model cannot take (the messages of ``fit``).
     """
-    from scratchnet.models import Sequential
-
-    if not isinstance(model, Sequential):
+    if not hasattr(model, "parameter_slots"):
         raise TypeError(
             f"explain expected a scratchnet Sequential model. Received: model of type {type(model).__name__}. "
             "Wrap your layers in one: scratchnet.Sequential([...])."
@@ -127,9 +125,9 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
             "Pass them too: model.explain(x[:2], y[:2])."
         )
     if why_forward_only is None:
-        x, y = model._prepare(x, _first_rows(y, examples), "explain")
+        x, y = checks.prepare_data(model, x, _first_rows(y, examples), "explain")
     else:
-        x = model._prepare_x(x, "explain")
+        x = checks.prepare_inputs(model, x, "explain")
 
     net = detached_copy(model)
     out = _Printer(print_fn)
@@ -159,7 +157,7 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
     # --- loss -------------------------------------------------------------------------------------------------
     loss_fn = net.loss
     loss = loss_fn.forward(y, y_pred)
-    fused = net._fuses_softmax_and_loss()
+    is_fused = net.fused_backward is not None
     from_logits = getattr(loss_fn, "from_logits", False)
     output = "z" if from_logits else "p"
     forward_formula, backward_formula = _LOSSES.get(
@@ -174,14 +172,23 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
     # --- backward ---------------------------------------------------------------------------------------------
     out.blank()
     out.section("BACKWARD", "last layer to first: each layer takes dy = ∂L/∂y and hands dx = ∂L/∂x down")
-    if fused:
-        upstream = loss_fn.backward_from_softmax(y, y_pred)
+    if is_fused and net.fused_backward is fused.sigmoid_binary_crossentropy_backward:
+        upstream = net.fused_backward(y, y_pred)
+        out.line("    Sigmoid + binary cross-entropy, fused: the model ends in a sigmoid and the loss is binary cross-")
+        out.line(f"    entropy on it, so the loss's {backward_formula} and the sigmoid's backward multiply out to")
+        out.step("dz = (p - y) / (N * D)", _shape(upstream), "on the logits z, below the sigmoid")
+        out.values("dz", upstream, _window(upstream))
+        out.note("exact even where the sigmoid saturates (see scratchnet/fused.py)")
+        out.note("the 1/(N * D) of the mean is here, and only here")
+        came_from = "the fused dz above"
+    elif is_fused:
+        upstream = net.fused_backward(y, y_pred)
         onehot = "onehot(y)" if isinstance(loss_fn, losses.SparseCategoricalCrossentropy) else "y"
         out.line("    Softmax + cross-entropy, fused: the model ends in a softmax and the loss is cross-entropy on it,")
         out.line(f"    so the loss's {backward_formula} and the softmax's backward multiply out to")
         out.step(f"dz = (p - {onehot}) / N", _shape(upstream), "on the logits z, below the softmax")
         out.values("dz", upstream, _window(upstream))
-        out.note("simpler than the chain, and exact even where p is tiny")
+        out.note("simpler than the chain, and exact even where p is tiny (see scratchnet/fused.py)")
         out.note("the 1/N of the batch mean is here, and only here")
         out.note(f"each row sums to 0: p sums to 1, and so does {onehot}")
         came_from = "the fused dz above"  # only read if the last layer has no backward_from_logits
@@ -190,12 +197,12 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
         out.step(backward_formula, _shape(upstream), f"∂L/∂{output}; the 1/N of the batch mean is in it")
         out.values(f"d{output}", upstream, _window(upstream))
         came_from = f"d{output} from the loss"
-    _backward_stack(net, upstream, fused, out, trace, came_from, prefix="", depth=0)
+    _backward_stack(net, upstream, is_fused, out, trace, came_from, prefix="", depth=0)
 
     # --- gradients --------------------------------------------------------------------------------------------
     out.blank()
     out.section("GRADIENTS", "what the optimizer receives: one dθ per parameter θ, shaped like θ")
-    slots = net._param_slots()
+    slots = net.parameter_slots()
     if not slots:
         out.line("    The model has no parameters: there is nothing to update.")
     else:
@@ -244,13 +251,16 @@ def detached_copy(model):
         ) from e
 
 
+def is_model(layer) -> bool:
+    """Whether ``layer`` is a model (a Sequential inside a model), whose own layers are shown one by one."""
+    return hasattr(layer, "parameter_slots") and hasattr(layer, "layers")
+
+
 def leaf_layers(model) -> list[Layer]:
     """The layers of ``model`` with nested Sequential models opened up, first to last."""
-    from scratchnet.models import Sequential
-
     leaves = []
     for layer in model.layers:
-        leaves += leaf_layers(layer) if isinstance(layer, Sequential) else [layer]
+        leaves += leaf_layers(layer) if is_model(layer) else [layer]
     return leaves
 
 
@@ -305,7 +315,7 @@ def _forward_dense(layer: Dense, x: np.ndarray, out: _Printer, seen: _Seen, dept
         depth,
         "z = x @ W + b" if b is not None else "z = x @ W",
         f"{_shape(x)} @ {_shape(W)}{bias} -> {_shape(z)}",
-        "the logits" if layer.ends_in_softmax else ("linear: y = z" if name == "linear" else ""),
+        "the logits" if fused.output_activation(layer) == "softmax" else ("linear: y = z" if name == "linear" else ""),
     )
     forward, _, _ = _ACTIVATIONS[name]
     if name != "linear":
@@ -364,7 +374,7 @@ def _backward_stack(seq, dy, fused: bool, out: _Printer, trace: dict, came_from:
 
     Returns ``(dx, came_from)``: the gradient for the layer below, and who computed it.
     """
-    active = seq._backward_layers()
+    active = seq.backprop_layers()
     skipped = seq.layers[: len(seq.layers) - len(active)]
     numbers = {id(layer): f"{prefix}{i}" for i, layer in enumerate(seq.layers, start=1)}
     if not active:
@@ -409,7 +419,7 @@ def _backward_dense(layer: Dense, dy: np.ndarray, from_logits: bool, out: _Print
     _, backward, why = _ACTIVATIONS[name]
     if from_logits:
         dz = dy
-        out.layer_line(depth, "dz", _shape(dz), "= the fused dz above: the softmax is already done")
+        out.layer_line(depth, "dz", _shape(dz), "= the fused dz above: the output activation is already done")
     else:
         # Dense.backward is these two calls: the activation's backward, then the linear part's.
         dz = layer.activation.backward(dy)
@@ -438,8 +448,8 @@ def _backward_dense(layer: Dense, dy: np.ndarray, from_logits: bool, out: _Print
 
 def _backward_activation(layer: Activation, dy: np.ndarray, from_logits: bool, out, seen: _Seen, depth: int):
     if from_logits:
-        dx = layer.backward_from_logits(dy)
-        out.layer_line(depth, "dx = dz", _shape(dx), "the fused dz above: the softmax is already done")
+        dx = fused.backward_below_activation(layer, dy)
+        out.layer_line(depth, "dx = dz", _shape(dx), "the fused dz above: the output activation is already done")
         return dx
     dx = layer.backward(dy)
     _, backward, why = _ACTIVATIONS[layer.activation_name]
@@ -462,8 +472,8 @@ def _backward_dropout(layer: Dropout, dy: np.ndarray, out: _Printer, seen: _Seen
 
 def _backward_generic(layer: Layer, dy: np.ndarray, from_logits: bool, out: _Printer, seen: _Seen, depth: int):
     if from_logits:
-        dx = layer.backward_from_logits(dy)
-        out.layer_line(depth, "dx = layer.backward_from_logits(dz)", "", "")
+        dx = fused.backward_below_activation(layer, dy)
+        out.layer_line(depth, "dx = layer.backward_linear(dz)", "", "")
     else:
         for text in _docstring_block(type(layer), "Backward"):
             out.line("    " + "  " * depth + text)
@@ -485,10 +495,9 @@ def _backward_generic(layer: Layer, dy: np.ndarray, from_logits: bool, out: _Pri
 
 def _kind(layer: Layer) -> str:
     """Which formulas describe ``layer``: those of a library layer, unless its class rewrote forward or backward."""
-    from scratchnet.models import Sequential
-
+    if is_model(layer):
+        return "sequential"
     for cls, kind in (
-        (Sequential, "sequential"),
         (Dense, "dense"),
         (Activation, "activation"),
         (Flatten, "flatten"),
@@ -503,8 +512,6 @@ def _kind(layer: Layer) -> str:
 
 
 def _layer_title(layer: Layer) -> str:
-    from scratchnet.models import Sequential
-
     kind = _kind(layer)
     if kind == "dense":
         return f"Dense({layer.units}, {layer.activation.activation_name})"
@@ -512,8 +519,8 @@ def _layer_title(layer: Layer) -> str:
         return f"Dropout({layer.rate:g})"
     if kind == "activation" and type(layer) is Activation:
         return f"Activation('{layer.activation_name}')"
-    if isinstance(layer, Sequential):
-        return f"Sequential, {len(layer.layers)} layers"
+    if is_model(layer):
+        return f"{type(layer).__name__}, {len(layer.layers)} layers"
     return type(layer).__name__
 
 

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scratchnet import nn
+from scratchnet import fused, nn
+from scratchnet.checks import prepare_data
 
 __all__ = ["GradcheckReport", "ParamCheck", "check_layer", "check_loss", "check_model"]
 
@@ -236,6 +237,7 @@ def check_loss(
     y_pred,
     *,
     through_softmax: bool = False,
+    through_sigmoid: bool = False,
     eps: float = 1e-6,
     tolerance: float = DEFAULT_TOLERANCE,
 ) -> GradcheckReport:
@@ -245,18 +247,23 @@ def check_loss(
         loss: a ``scratchnet.losses.Loss`` (or anything with ``forward(y_true, y_pred)`` and ``backward``).
         y_true: labels in the format the loss expects.
         y_pred: predictions; with ``through_softmax=True``, logits z.
-        through_softmax: check the fused gradient ``loss.backward_from_softmax(y, softmax(z))`` against
-            differences of ``loss.forward(y, softmax(z))`` with respect to z.
+        through_softmax: check the fused gradient of :mod:`scratchnet.fused`, ``dz = (p - onehot(y)) / N``
+            with ``p = softmax(z)``, against differences of ``loss.forward(y, softmax(z))`` with respect to z.
+        through_sigmoid: the same for the fused sigmoid + binary cross-entropy, ``dz = (p - y) / (N * D)``.
     """
     z = np.array(y_pred, dtype=np.float64)
     y_true = loss.validate(y_true, z.shape) if hasattr(loss, "validate") else np.asarray(y_true)
-    if through_softmax:
+    if through_softmax or through_sigmoid:
+        activation = nn.softmax if through_softmax else nn.sigmoid
+        backward = (
+            fused.softmax_crossentropy_backward if through_softmax else fused.sigmoid_binary_crossentropy_backward
+        )
 
         def value():
-            return float(loss.forward(y_true, nn.softmax(z)))
+            return float(loss.forward(y_true, activation(z)))
 
-        analytic = loss.backward_from_softmax(y_true, nn.softmax(z))
-        title = f"{type(loss).__name__} fused with softmax, gradient on the logits"
+        analytic = backward(y_true, activation(z))
+        title = f"{type(loss).__name__} fused with {activation.__name__}, gradient on the logits"
     else:
 
         def value():
@@ -266,7 +273,7 @@ def check_loss(
         title = type(loss).__name__
     indices = np.arange(z.size)
     numeric = _numeric_grad(value, z, indices, eps)
-    name = "z" if through_softmax else "y_pred"
+    name = "z" if through_softmax or through_sigmoid else "y_pred"
     return GradcheckReport(title, [_compare(name, np.asarray(analytic), numeric, indices, z.shape)], tolerance, eps)
 
 
@@ -301,7 +308,7 @@ def check_model(
     frozen.reset()
     clone.compute_gradients(x64, y)
     analytic = [g.astype(np.float64) for g in _gradients(clone)]
-    _, y_checked = clone._prepare(x64, y, "check_model")
+    _, y_checked = prepare_data(clone, x64, y, "check_model")
 
     def loss():
         frozen.reset()
@@ -313,7 +320,7 @@ def check_model(
         indices = _choose(param.size, max_checks, rng)
         checks.append(_compare(name, grad, _numeric_grad(loss, param, indices, eps), indices, param.shape))
     notes = []
-    if clone._fuses_softmax_and_loss():
+    if clone.fused_backward is not None:
         notes.append("the model's last softmax and its cross-entropy were checked through the fused gradient.")
     return GradcheckReport(f"model '{model.name}'", checks, tolerance, eps, notes)
 
@@ -323,8 +330,6 @@ def _float64_clone(model):
 
     (Rebuilding from ``get_config`` would only know scratchnet's own layer classes.)
     """
-    from scratchnet.models import Sequential
-
     if not model.built:
         raise RuntimeError(
             "check_model: build the model first (call it on data, or give its first layer an input_shape)."
@@ -334,13 +339,12 @@ def _float64_clone(model):
     def convert(m):
         m.dtype = np.dtype(np.float64)
         for layer in m.layers:
-            if isinstance(layer, Sequential):
+            if hasattr(layer, "parameter_slots"):  # a model inside the model
                 convert(layer)
             else:
                 _to_float64(layer)
 
     convert(clone)
-    clone._pack_parameters()  # θ and dθ again, now float64, with the layers' arrays as views into them
     return clone
 
 
@@ -352,4 +356,4 @@ def _all_layers(model):
 
 
 def _gradients(model):
-    return [layer.grads[key] for layer, key in model._param_slots()]
+    return model.gradients

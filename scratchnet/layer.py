@@ -96,20 +96,6 @@ class Layer:
     def backward(self, dy: np.ndarray) -> np.ndarray | None:
         raise NotImplementedError(f"{type(self).__name__} must implement backward(dy).")
 
-    # --- fused softmax + cross-entropy (see Sequential.compile) ----------------------------------------------
-    @property
-    def ends_in_softmax(self) -> bool:
-        """True when this layer's last step is a softmax, so a cross-entropy loss can be fused with it."""
-        return False
-
-    def backward_from_logits(self, dz: np.ndarray) -> np.ndarray | None:
-        """Backward pass that starts *below* this layer's final softmax.
-
-        Used when the loss has already differentiated through the softmax (``dz = (p - onehot) / N`` on the
-        logits ``z``). Only layers whose ``ends_in_softmax`` is True implement it.
-        """
-        raise NotImplementedError(f"{type(self).__name__} does not end in a softmax.")
-
     # --- conveniences ------------------------------------------------------------------------------------------
     def __call__(self, x, training: bool = False) -> np.ndarray:
         """Run ``forward`` on ``x``, building the layer first if needed (like calling a Keras layer)."""

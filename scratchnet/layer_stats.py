@@ -37,7 +37,8 @@ from typing import Any
 
 import numpy as np
 
-from scratchnet.callbacks import Callback, Logs
+from scratchnet import checks
+from scratchnet.callback import Callback, Logs
 from scratchnet.explain import detached_copy, leaf_layers
 from scratchnet.layers import Activation, Dense
 
@@ -96,8 +97,10 @@ class LayerStats(Callback):
 
     def __init__(self, x, y=None, probe_size: int = 256, every_n_batches: int | None = None, verbose: int = 0):
         super().__init__()
-        self.probe_size = _positive_int("probe_size", probe_size)
-        self.every_n_batches = None if every_n_batches is None else _positive_int("every_n_batches", every_n_batches)
+        self.probe_size = checks.positive_int("LayerStats", "probe_size", probe_size)
+        self.every_n_batches = (
+            None if every_n_batches is None else checks.positive_int("LayerStats", "every_n_batches", every_n_batches)
+        )
         if verbose not in (0, 1):
             raise ValueError(f"LayerStats expected verbose to be 0 or 1. Received: verbose={verbose!r}.")
         self.verbose = verbose
@@ -116,9 +119,9 @@ class LayerStats(Callback):
     def on_train_begin(self, logs: Logs | None = None) -> None:
         model = self.model
         if self._y is not None:
-            x, self._probe_y = model._prepare(self._x, self._y, "LayerStats")
+            x, self._probe_y = checks.prepare_data(model, self._x, self._y, "LayerStats")
         else:
-            x, self._probe_y = model._prepare_x(self._x, "LayerStats"), None
+            x, self._probe_y = checks.prepare_inputs(model, self._x, "LayerStats"), None
         self._probe_x = x.astype(model.dtype)  # a copy: the user's array is never handed to the model
         self.stats = _empty_stats()
         self._unprinted = []
@@ -181,7 +184,7 @@ class LayerStats(Callback):
 
         names = model.weight_names
         before = self._before if self._before_step + 1 == _iterations(model) else None
-        for i, ((layer, key), weight) in enumerate(zip(net._param_slots(), model.trainable_weights, strict=True)):
+        for i, ((layer, key), weight) in enumerate(zip(net.parameter_slots(), model.trainable_weights, strict=True)):
             name = names[i]
             _append(stats["weight_norm"], name, _norm(weight))
             if self._probe_y is not None:
@@ -300,9 +303,3 @@ def _cell(value: float, group: str = "") -> str:
 
 def _epoch_text(epoch: float) -> str:
     return f"{round(epoch, 2):g}"  # 0, 1, 1.5, 1.33
-
-
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"LayerStats expected `{name}` to be a positive integer. Received: {name}={value!r}.")
-    return int(value)

@@ -8,15 +8,16 @@ layers below just pass it on.
     L  = loss_fn(y_true, y_pred)               # a Python float
     dp = loss_fn.backward(y_true, y_pred)      # ∂L/∂y_pred, shape of y_pred
 
-Cross-entropy on probabilities has a second backward, :meth:`backward_from_softmax`, used when the model ends in
-a softmax: the two Jacobians multiply out to ``(p - onehot(y)) / N`` on the logits (see ``docs/backprop.md``).
+When a model ends in a softmax (or a sigmoid) and its loss is cross-entropy on those probabilities, ``fit`` does
+not call the loss's ``backward`` at all: the two Jacobians multiply out to ``dz = (p - onehot(y)) / N`` on the
+logits, and that fused gradient is in :mod:`scratchnet.fused`, with the reason and the rule that decides it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from scratchnet import nn
+from scratchnet import nn, speed
 
 __all__ = [
     "BinaryCrossentropy",
@@ -86,6 +87,11 @@ class SparseCategoricalCrossentropy(_CrossentropyBase):
     Forward:   L  = -mean_i log p[i, y_i]        y: (N,) ints in [0, C)   p: (N, C)  ->  L: scalar
     Backward:  dp = -onehot(y) / (N * p)         (N, C)   only the true class's probability gets a gradient
 
+    (``p`` is first made a distribution, see ``_probabilities``: a no-op on softmax outputs, whose rows sum to 1,
+    and what keeps a model that forgot its softmax from driving the loss below 0; the backward adds the term
+    that renormalization contributes, ``+ 1 / N`` per entry when the rows sum to 1.) With a softmax before this
+    loss, ``fit`` uses the fused ``dz = (p - onehot(y)) / N`` instead: see :mod:`scratchnet.fused`.
+
     With ``from_logits=True`` the input is the logits z and the softmax is done here, stably:
 
     Forward:   L  = -mean_i log_softmax(z)[i, y_i]
@@ -132,41 +138,30 @@ class SparseCategoricalCrossentropy(_CrossentropyBase):
         return y_true
 
     def forward(self, y_true, y_pred):
-        n = y_pred.shape[0]
-        rows = np.arange(n)
+        rows = np.arange(y_pred.shape[0])
         if self.from_logits:
             log_p = nn.log_softmax(y_pred)[rows, y_true]
         else:
-            log_p = np.log(np.clip(y_pred[rows, y_true], EPSILON, 1 - EPSILON))
-        # The mean, as sum / N: `.mean()` adds a few microseconds of Python per call, and fit calls this every step.
-        return -float(log_p.sum()) / n
+            log_p = np.log(_probabilities(y_pred)[rows, y_true])
+        return -speed.mean(log_p)
 
     def backward(self, y_true, y_pred):
-        if self.from_logits:
-            return self.backward_from_softmax(y_true, nn.softmax(y_pred))
         n = y_pred.shape[0]
         rows = np.arange(n)
-        dp = np.zeros_like(y_pred)
-        dp[rows, y_true] = -1.0 / (n * np.clip(y_pred[rows, y_true], EPSILON, 1 - EPSILON))
-        return dp
-
-    def backward_from_softmax(self, y_true: np.ndarray, p: np.ndarray) -> np.ndarray:
-        """∂L/∂z for probabilities ``p = softmax(z)``: ``dz = (p - onehot(y)) / N``, shape (N, C).
-
-        The softmax Jacobian and the cross-entropy gradient multiply out to this: the chained form divides by
-        ``p`` and then multiplies by it again, this one never divides.
-        """
-        n = p.shape[0]
-        dz = p * (1.0 / n)
-        dz[np.arange(n), y_true] -= 1.0 / n
-        return dz
+        if self.from_logits:
+            dz = nn.softmax(y_pred) * (1.0 / n)
+            dz[rows, y_true] -= 1.0 / n
+            return dz
+        return _probabilities_backward(y_pred, _onehot(y_true, y_pred) * (-1.0 / n))
 
 
 class CategoricalCrossentropy(_CrossentropyBase):
     """Cross-entropy for one-hot (or soft) labels: ``L = -mean_i sum_c y[i, c] log p[i, c]``.
 
     Forward:   L  = -mean_i sum_c y * log(p)     y, p: (N, C)  ->  L: scalar
-    Backward:  dp = -y / (N * p)                 (N, C)
+    Backward:  dp = -y / (N * p)                 (N, C)   (plus the renormalization term, as for the sparse form)
+
+    With a softmax before this loss, ``fit`` uses the fused ``dz = (p - y) / N``: see :mod:`scratchnet.fused`.
 
     With ``from_logits=True``:  dz = (softmax(z) * sum_c y - y) / N, which is (softmax(z) - y) / N for labels
     that sum to 1.
@@ -194,24 +189,16 @@ class CategoricalCrossentropy(_CrossentropyBase):
         if self.from_logits:
             log_p = nn.log_softmax(y_pred)
         else:
-            log_p = np.log(np.clip(y_pred, EPSILON, 1 - EPSILON))
-        return float(-(y_true * log_p).sum(axis=-1).mean())
+            log_p = np.log(_probabilities(y_pred))
+        return -speed.mean((y_true * log_p).sum(axis=-1))
 
     def backward(self, y_true, y_pred):
         n = y_pred.shape[0]
         if self.from_logits:
-            p = nn.softmax(y_pred)
-            return (p * y_true.sum(axis=-1, keepdims=True) - y_true) * (1.0 / n)
-        return -y_true / (n * np.clip(y_pred, EPSILON, 1 - EPSILON))
-
-    def backward_from_softmax(self, y_true: np.ndarray, p: np.ndarray) -> np.ndarray:
-        """∂L/∂z for ``p = softmax(z)``: ``dz = (p * sum_c y - y) / N``, shape (N, C).
-
-        For labels whose rows sum to 1 (one-hot, or a probability distribution) that is ``(p - y) / N``. The
-        general form keeps it the gradient of :meth:`forward` for labels that do not (multi-hot, unnormalized
-        soft labels), which ``fit`` accepts too.
-        """
-        return (p * y_true.sum(axis=-1, keepdims=True) - y_true) * (1.0 / p.shape[0])
+            # For labels whose rows sum to 1 this is (softmax(z) - y) / N; the general form keeps it the gradient
+            # of forward for labels that do not (multi-hot), which fit accepts too.
+            return (nn.softmax(y_pred) * y_true.sum(axis=-1, keepdims=True) - y_true) * (1.0 / n)
+        return _probabilities_backward(y_pred, y_true * (-1.0 / n))
 
 
 class MeanSquaredError(Loss):
@@ -228,7 +215,7 @@ class MeanSquaredError(Loss):
 
     def forward(self, y_true, y_pred):
         diff = y_pred - y_true
-        return float((diff * diff).mean())
+        return speed.mean(diff * diff)
 
     def backward(self, y_true, y_pred):
         return (y_pred - y_true) * (2.0 / y_pred.size)
@@ -239,6 +226,9 @@ class BinaryCrossentropy(_CrossentropyBase):
 
     Forward:   L  = -mean(y * log(p) + (1 - y) * log(1 - p))     y, p: (N, D)  ->  L: scalar
     Backward:  dp = (p - y) / (p * (1 - p)) / (N * D)            (N, D)
+
+    Predictions outside [0, 1] are refused (a last layer without its sigmoid). With a sigmoid before this loss,
+    ``fit`` uses the fused ``dz = (p - y) / (N * D)``: see :mod:`scratchnet.fused`.
 
     With ``from_logits=True`` (z any real number, p = sigmoid(z)):
 
@@ -260,15 +250,57 @@ class BinaryCrossentropy(_CrossentropyBase):
     def forward(self, y_true, y_pred):
         if self.from_logits:
             z = y_pred
-            return float((np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))).mean())
+            return speed.mean(np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z))))
+        _check_probabilities(self, y_pred)
         p = np.clip(y_pred, EPSILON, 1 - EPSILON)
-        return float(-(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)).mean())
+        return -speed.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
 
     def backward(self, y_true, y_pred):
         if self.from_logits:
             return (nn.sigmoid(y_pred) - y_true) * (1.0 / y_pred.size)
         p = np.clip(y_pred, EPSILON, 1 - EPSILON)
         return (p - y_true) / (p * (1 - p)) * (1.0 / y_pred.size)
+
+
+def _probabilities(y_pred: np.ndarray) -> np.ndarray:
+    """Each row of ``y_pred`` as a probability distribution: clipped to ``[EPSILON, 1]``, then divided by its sum.
+
+    For a softmax output this changes nothing (its rows already sum to 1). For a model that forgot its softmax
+    (``Dense(10)`` with no activation) it is what keeps the loss honest: taken as they are, outputs above 1 give
+    ``-log(p) < 0`` and training "wins" by making every output large, to a reported loss of 0 at chance accuracy.
+    Renormalized, the loss is the cross-entropy of a real distribution, which only a right answer makes small.
+    (Keras renormalizes too; the clip first also keeps negative outputs from making a sum near 0.)
+    """
+    p = np.clip(y_pred, EPSILON, None)
+    return p / p.sum(axis=-1, keepdims=True)
+
+
+def _probabilities_backward(y_pred: np.ndarray, dlog_p: np.ndarray) -> np.ndarray:
+    """∂L/∂y_pred given ``dlog_p`` = ∂L/∂log(q) for ``q = _probabilities(y_pred)``.
+
+    With ``c = clip(y_pred, EPSILON)``, ``s = c.sum(-1)`` and ``log q = log c - log s``:
+    ``dc = dlog_p / c - dlog_p.sum(-1) / s``, and the clip passes the gradient only where it did not bite.
+    """
+    c = np.clip(y_pred, EPSILON, None)
+    dc = dlog_p / c - dlog_p.sum(axis=-1, keepdims=True) / c.sum(axis=-1, keepdims=True)
+    return dc * (y_pred >= EPSILON)
+
+
+def _onehot(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    onehot = np.zeros_like(y_pred)
+    onehot[np.arange(len(y_true)), y_true] = 1
+    return onehot
+
+
+def _check_probabilities(loss: Loss, y_pred: np.ndarray) -> None:
+    """Binary cross-entropy on probabilities cannot be renormalized: outputs outside [0, 1] are refused."""
+    lo, hi = float(y_pred.min()), float(y_pred.max())
+    if lo < 0 or hi > 1:
+        raise ValueError(
+            f"{type(loss).__name__} expected probabilities in [0, 1] (a sigmoid output). Received: predictions in "
+            f"[{lo:.3g}, {hi:.3g}]. Does the last layer lack activation='sigmoid'? Add it, or let the loss apply "
+            "the sigmoid: loss=scratchnet.losses.BinaryCrossentropy(from_logits=True)."
+        )
 
 
 def _float_targets(loss: Loss, y_true: np.ndarray, y_pred_shape, what: str) -> np.ndarray:

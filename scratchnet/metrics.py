@@ -16,23 +16,24 @@ from collections.abc import Callable
 
 import numpy as np
 
+from scratchnet import speed
+
 __all__ = ["binary_accuracy", "categorical_accuracy", "get", "sparse_categorical_accuracy"]
 
 
 def sparse_categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Fraction of rows whose highest score is the labelled class. y_true: (N,) ints, y_pred: (N, C)."""
-    # count / N rather than `.mean()` of the booleans: the same number, a few microseconds faster per step.
-    return int(np.count_nonzero(y_pred.argmax(axis=-1) == y_true.reshape(-1))) / len(y_pred)
+    return speed.mean(y_pred.argmax(axis=-1) == y_true.reshape(-1))
 
 
 def categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Fraction of rows where argmax(y_pred) == argmax(y_true). Both (N, C)."""
-    return float((y_pred.argmax(axis=-1) == y_true.argmax(axis=-1)).mean())
+    return speed.mean(y_pred.argmax(axis=-1) == y_true.argmax(axis=-1))
 
 
 def binary_accuracy(y_true: np.ndarray, y_pred: np.ndarray, threshold: float = 0.5) -> float:
     """Fraction of entries where (y_pred > threshold) equals the 0/1 label. Same shapes."""
-    return float(((y_pred > threshold) == (y_true.reshape(y_pred.shape) > 0.5)).mean())
+    return speed.mean((y_pred > threshold) == (y_true.reshape(y_pred.shape) > 0.5))
 
 
 METRICS: dict[str, Callable] = {

@@ -1,14 +1,12 @@
 """Optimizers: turn gradients into parameter updates, in place.
 
 An optimizer sees the model's parameters as a list of arrays ``params`` and their gradients ``grads`` (same
-shapes, same order). Its state (momentum, Adam's moments) is kept in lists aligned with ``params``. Subclasses
-write only :meth:`Optimizer.update_step`; the base class counts steps and builds the state.
+shapes, same order). Its state (momentum, Adam's moments) is kept in lists aligned with ``params``, as in tinygrad.
+Subclasses write only :meth:`Optimizer.update_step`; the base class counts steps and builds the state.
 
-A Sequential model keeps all its parameters in one flat vector θ (and its gradients in one vector dθ), so for
-the whole model the list has a single entry and Adam is a handful of whole-vector operations — exactly the
-paper's Algorithm 1, applied to θ.
-
-Updates happen *in place* (``p -= ...``), so the arrays the layers hold stay the arrays being trained.
+Updates happen *in place* (``p -= ...``), so the arrays the layers hold stay the arrays being trained. With the
+speed tricks on (:mod:`scratchnet.speed`) the list holds a single entry, the model's flat vector θ of all
+parameters, and Adam's update runs in place without temporaries; the arithmetic is the one written here.
 """
 
 from __future__ import annotations
@@ -17,11 +15,9 @@ import math
 
 import numpy as np
 
-__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get"]
+from scratchnet import speed
 
-# Every this many updates, state values that have decayed into the denormal range are set to 0
-# (see Optimizer._flush_denormals).
-FLUSH_DENORMALS_EVERY = 64
+__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get"]
 
 
 def _check_hyper(who: str, name: str, value, low: float, high: float | None = None, low_open: bool = False):
@@ -58,8 +54,8 @@ class Optimizer:
         self.iterations += 1
         for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
             self.update_step(i, param, grad)
-        if self.iterations % FLUSH_DENORMALS_EVERY == 0:
-            self._flush_denormals()
+        if speed.enabled():
+            speed.flush_denormals(self)
 
     def update_step(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
         """Update ``param`` (the i-th array) in place from its gradient ``grad``."""
@@ -68,21 +64,6 @@ class Optimizer:
     def state_arrays(self) -> list[np.ndarray]:
         """Every array of optimizer state (momentum, moments); empty when there is none."""
         return []
-
-    def _flush_denormals(self) -> None:
-        """Set state values smaller than the dtype's smallest normal number (float32: 1.2e-38) to exactly 0.
-
-        Why: state that decays every step but is rarely refreshed sinks into the *denormal* range and stays
-        there. On MNIST-like images the border pixels are almost always 0, so the gradients of their weights
-        are too, and Adam's ``m_sum *= beta_1`` shrinks those moments by 10% a step until they reach the
-        smallest denormal, 1.4e-45, where they stick: 0.9 * 1.4e-45 rounds back to 1.4e-45. Arithmetic on
-        denormals is many times slower on common CPUs: after one epoch of Fashion-MNIST about 7% of the first
-        moments are denormal and Adam's update takes about 12% longer. In exact arithmetic those values would
-        be 0 by now and their effect on a parameter is below 1e-38, so flushing them changes nothing but the
-        time. (TensorFlow's CPU kernels flush denormals to zero for the same reason.)
-        """
-        for state in self.state_arrays():
-            state[np.abs(state) < np.finfo(state.dtype).tiny] = 0
 
     def get_config(self) -> dict:
         return {"learning_rate": self.learning_rate}
@@ -163,33 +144,21 @@ class Adam(Optimizer):
     def build(self, params):
         self.m = [np.zeros_like(p) for p in params]
         self.v = [np.zeros_like(p) for p in params]
-        # One scratch array per parameter, reused every step, so an update allocates nothing.
-        self._scratch = [np.empty_like(p) for p in params]
 
     def state_arrays(self):
         return [*self.m, *self.v]
 
     def update_step(self, i, param, grad):
-        m, v, tmp = self.m[i], self.v[i], self._scratch[i]
         t = self.iterations
+        beta_1, beta_2 = self.beta_1, self.beta_2
         # Python floats: an np.float64 scalar here would turn float32 arrays into float64.
-        lr_t = self.learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
-
-        # m = beta_1 * m + (1 - beta_1) * g       written as  m += (1 - beta_1) * (g - m)
-        np.subtract(grad, m, out=tmp)
-        tmp *= 1 - self.beta_1
-        m += tmp
-        # v = beta_2 * v + (1 - beta_2) * g * g   written as  v += (1 - beta_2) * (g * g - v)
-        np.multiply(grad, grad, out=tmp)
-        tmp -= v
-        tmp *= 1 - self.beta_2
-        v += tmp
-        # p = p - lr_t * m / (sqrt(v) + epsilon)
-        np.sqrt(v, out=tmp)
-        tmp += self.epsilon
-        np.divide(m, tmp, out=tmp)
-        tmp *= lr_t
-        param -= tmp
+        lr_t = self.learning_rate * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        if speed.enabled():
+            speed.adam_update(param, grad, self.m[i], self.v[i], lr_t, beta_1, beta_2, self.epsilon)  # in place
+            return
+        self.m[i] = m = beta_1 * self.m[i] + (1 - beta_1) * grad
+        self.v[i] = v = beta_2 * self.v[i] + (1 - beta_2) * grad * grad
+        param -= lr_t * m / (np.sqrt(v) + self.epsilon)
 
     def get_config(self):
         return {

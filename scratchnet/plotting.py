@@ -42,6 +42,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from scratchnet import checks
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -235,12 +237,6 @@ def _class_names(class_names: Sequence[str] | None, num_classes: int, fn: str) -
             f"{fn} expected one class name per class, {num_classes} in all. Received: len(class_names)={len(names)}."
         )
     return names
-
-
-def _positive_int(value: Any, fn: str, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{fn} expected {name} to be a positive integer. Received: {name}={value!r}.")
-    return int(value)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -496,8 +492,8 @@ def plot_predictions_grid(
             f"Received: true_labels with min={y.min()}, max={y.max()}."
         )
     names = _class_names(class_names, num_classes, fn)
-    rows = _positive_int(rows, fn, "rows")
-    cols = _positive_int(cols, fn, "cols")
+    rows = checks.positive_int(fn, "rows", rows)
+    cols = checks.positive_int(fn, "cols", cols)
 
     n = min(x.shape[0], rows * cols)
     cols = min(cols, n)
@@ -808,8 +804,8 @@ def plot_weights(
         )
     if not np.all(np.isfinite(w)):
         raise ValueError(f"{fn} expected finite weights. Received: W containing NaN or inf. Did training diverge?")
-    max_units = _positive_int(max_units, fn, "max_units")
-    cols = _positive_int(cols, fn, "cols")
+    max_units = checks.positive_int(fn, "max_units", max_units)
+    cols = checks.positive_int(fn, "cols", cols)
 
     m = w.shape[1]
     n = min(m, max_units)

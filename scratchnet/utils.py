@@ -1,11 +1,16 @@
-"""Small utilities: seeding, and turning what users pass to fit/predict into arrays we can trust."""
+"""Small utilities: seeding, and the warning classes of the learner hints (:mod:`scratchnet.hints`).
+
+``check_inputs`` and ``value_range`` live in :mod:`scratchnet.checks` with the other input checks, and are
+importable from here too.
+"""
 
 from __future__ import annotations
 
-import math
 import random
 
 import numpy as np
+
+from scratchnet.checks import check_inputs, value_range
 
 __all__ = ["InputScaleWarning", "TrainingHint", "check_inputs", "make_rng", "set_random_seed", "value_range"]
 
@@ -38,92 +43,9 @@ def make_rng(seed: int | None = None) -> np.random.Generator:
     return np.random.default_rng()
 
 
-# Scanning a big float64 dataset for NaN in one go would allocate a boolean array as large as the dataset;
-# scanning in blocks keeps that temporary small (about 8 MB).
-_SCAN_BLOCK_ELEMENTS = 1 << 23
-
-
-def check_inputs(x, who: str, name: str = "x") -> np.ndarray:
-    """Turn ``x`` (array, list, nested lists) into an array of numbers, or raise a clear error.
-
-    Checks: not None, numeric, at least one example, every value finite. Nothing is copied when ``x`` is
-    already a NumPy array; 1-D inputs become a column ``(N, 1)`` as in Keras (``model.predict([10.0])``).
-
-    Returns:
-        The array, shape ``(N, ...)``, in its own dtype (the model casts each batch).
-    """
-    if x is None:
-        raise ValueError(f"{who}() needs input data. Received: {name}=None.")
-    try:
-        arr = np.asarray(x)
-    except ValueError as e:  # ragged nested lists
-        raise ValueError(
-            f"{who}(): {name} must be an array of numbers with the same shape in every example. {e}"
-        ) from None
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.number)):
-        raise TypeError(
-            f"{who}(): {name} must hold numbers. Received: {name}.dtype={arr.dtype}. "
-            "Convert it with np.asarray(..., dtype='float32')."
-        )
-    if np.issubdtype(arr.dtype, np.complexfloating):
-        raise TypeError(f"{who}(): {name} must hold real numbers. Received: {name}.dtype={arr.dtype}.")
-    if arr.ndim == 0 or arr.shape[0] == 0 or arr.size == 0:
-        raise ValueError(
-            f"{who}(): {name} is empty; it needs at least one example. Received: {name}.shape={arr.shape}."
-        )
-    if arr.ndim == 1:
-        arr = arr.reshape(-1, 1)
-    if np.issubdtype(arr.dtype, np.floating):
-        rows_per_block = max(1, _SCAN_BLOCK_ELEMENTS // max(1, math.prod(arr.shape[1:])))
-        for start in range(0, arr.shape[0], rows_per_block):
-            block = arr[start : start + rows_per_block]
-            if not np.isfinite(block).all():
-                bad = np.argwhere(~np.isfinite(block))[0]
-                bad[0] += start
-                raise ValueError(
-                    f"{who}(): {name} contains NaN or infinite values, first at index {tuple(bad.tolist())}. "
-                    f"Received: {name}.shape={arr.shape}. Clean the data first (e.g. np.nan_to_num, or drop "
-                    "those rows)."
-                )
-    return arr
-
-
-def value_range(x: np.ndarray) -> tuple[float, float]:
-    """(min, max) of ``x``, scanned in blocks so no temporary as large as ``x`` is made."""
-    rows_per_block = max(1, _SCAN_BLOCK_ELEMENTS // max(1, math.prod(x.shape[1:])))
-    lo, hi = math.inf, -math.inf
-    for start in range(0, x.shape[0], rows_per_block):
-        block = x[start : start + rows_per_block]
-        lo, hi = min(lo, float(block.min())), max(hi, float(block.max()))
-    return lo, hi
-
-
 class InputScaleWarning(UserWarning):
     """Inputs to predict/evaluate are on a clearly different scale from the ones the model was trained on."""
 
 
 class TrainingHint(UserWarning):
     """Something in training looks wrong, with its likely cause (first loss far from ln C, loss turned NaN)."""
-
-
-def input_scale_message(trained: tuple[float, float], seen: tuple[float, float]) -> str | None:
-    """A warning text when ``seen`` is on a clearly different scale than ``trained``, else None.
-
-    "Clearly" means the largest magnitude differs by more than 10x: the classic case is a model trained on
-    images / 255 (in [0, 1]) and then given raw pixels (in [0, 255]).
-    """
-    trained_scale = max(abs(trained[0]), abs(trained[1]))
-    seen_scale = max(abs(seen[0]), abs(seen[1]))
-    if trained_scale == 0 or seen_scale == 0 or 0.1 <= seen_scale / trained_scale <= 10:
-        return None
-    message = (
-        f"The model was trained on inputs in [{trained[0]:.3g}, {trained[1]:.3g}]; these are in "
-        f"[{seen[0]:.3g}, {seen[1]:.3g}], so its predictions will be meaningless."
-    )
-    if trained_scale <= 1.5 and seen_scale > 50:
-        message += " Did you forget to divide by 255 (x / 255.0), as for the training images?"
-    elif seen_scale <= 1.5 and trained_scale > 50:
-        message += " The training inputs were not divided by 255 but these are: scale them the same way."
-    else:
-        message += " Scale them the same way as the training inputs."
-    return message

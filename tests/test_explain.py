@@ -231,7 +231,7 @@ def test_explain_changes_nothing_and_training_after_it_is_the_same():
     twin.fit(x, y, epochs=1, batch_size=16, verbose=0)
 
     weights = model.get_weights()
-    grads = [layer.grads[key].copy() for layer, key in model._param_slots()]
+    grads = [layer.grads[key].copy() for layer, key in model.parameter_slots()]
     rng_state = copy.deepcopy(model.rng.bit_generator.state)
     optimizer_state = (model.optimizer.iterations, [m.copy() for m in model.optimizer.m])
 
@@ -239,7 +239,7 @@ def test_explain_changes_nothing_and_training_after_it_is_the_same():
 
     for before, after in zip(weights, model.get_weights(), strict=True):
         np.testing.assert_array_equal(before, after)
-    for before, (layer, key) in zip(grads, model._param_slots(), strict=True):
+    for before, (layer, key) in zip(grads, model.parameter_slots(), strict=True):
         np.testing.assert_array_equal(before, layer.grads[key])
     assert model.rng.bit_generator.state == rng_state
     assert model.optimizer.iterations == optimizer_state[0]
@@ -328,7 +328,7 @@ def test_nested_model_dropout_and_activation_layers():
     assert has_line(lines, "dx = dy * keep / (1 - rate)", "(2, 16)")
     assert has_line(lines, "y = tanh(x)", "(2, 8) -> (2, 8)")
     assert has_line(lines, "y = softmax(x)", "(2, 3) -> (2, 3)")
-    assert has_line(lines, "dx = dz", "(2, 3)", "softmax is already done")  # the fused path enters the nested model
+    assert has_line(lines, "dx = dz", "(2, 3)", "activation is already done")  # the fused path enters the nested model
     assert has_line(lines, "Softmax + cross-entropy, fused")
     assert has_line(lines, "head overall", "(2, 16) -> (2, 3)")
 
@@ -356,6 +356,6 @@ def test_sigmoid_layer_with_binary_crossentropy():
     lines = run(model, np.random.default_rng(2).normal(size=(4, 3)), [0, 1, 1, 0])
     assert has_line(lines, "y = sigmoid(x)", "(2, 1) -> (2, 1)")
     assert has_line(lines, "L = -mean(y * log(p) + (1 - y) * log(1 - p))")
-    assert has_line(lines, "dp = (p - y) / (p * (1 - p)) / (N * D)", "(2, 1)")
-    assert has_line(lines, "dx = dy * y * (1 - y)", "(2, 1)")
+    # Sigmoid + binary cross-entropy is fused, like softmax + cross-entropy (scratchnet/fused.py).
+    assert has_line(lines, "dz = (p - y) / (N * D)", "(2, 1)")
     assert has_line(lines, "dx", "not computed")

@@ -85,7 +85,7 @@ def test_gradient_and_weight_norms_equal_those_of_compute_gradients():
 
     for index, reference in ((0, initial), (-1, copy.deepcopy(model))):
         reference.compute_gradients(x[:48], y[:48])
-        grads = [layer.grads[key] for layer, key in reference._param_slots()]
+        grads = [layer.grads[key] for layer, key in reference.parameter_slots()]
         for name, weight, grad in zip(reference.weight_names, reference.get_weights(), grads, strict=True):
             assert stats.stats["grad_norm"][name][index] == pytest.approx(float(np.linalg.norm(grad)), rel=1e-6)
             assert stats.stats["weight_norm"][name][index] == float(np.linalg.norm(weight))

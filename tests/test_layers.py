@@ -130,19 +130,17 @@ def test_dense_without_needs_input_grad_returns_none_but_fills_grads():
         assert np.any(partial.grads[key] != 0)
 
 
-def test_dense_ending_in_softmax_backward_from_logits_equals_chained_backward():
-    # backward_from_logits(dz) starts below the softmax; fed the softmax's own dz it must agree with backward(dy).
+def test_dense_backward_linear_fed_the_softmax_dz_equals_the_chained_backward():
+    # backward_linear(dz) starts below the softmax; fed the softmax's own dz it must agree with backward(dy).
     rng = np.random.default_rng(0)
     x, dy = rng.standard_normal((4, 5)), rng.standard_normal((4, 3))
     layer = built(layers.Dense(3, activation="softmax"), (5,))
-    assert layer.ends_in_softmax
     y = layer.forward(x)
     dx_chained = layer.backward(dy)
     dW_chained = layer.grads["W"].copy()
-    dx_fused = layer.backward_from_logits(nn.softmax_backward(dy, y))
+    dx_fused = layer.backward_linear(nn.softmax_backward(dy, y))
     np.testing.assert_allclose(dx_fused, dx_chained, rtol=1e-12)
     np.testing.assert_allclose(layer.grads["W"], dW_chained, rtol=1e-12)
-    assert not built(layers.Dense(3, activation="relu"), (5,)).ends_in_softmax
 
 
 def test_gradients_are_overwritten_in_place_not_accumulated():

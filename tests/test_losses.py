@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scratchnet import losses, nn
+from scratchnet import fused, losses, nn
 
 seeds = st.integers(0, 2**32 - 1)
 batch = st.integers(1, 5)
@@ -71,56 +71,6 @@ def test_categorical_from_logits_gradient_holds_for_labels_not_summing_to_one(n,
 
 
 @pytest.mark.parametrize("kind", ["sparse", "categorical"])
-@settings(max_examples=20, deadline=None)
-@given(n=batch, c=classes, seed=seeds)
-def test_fused_softmax_gradient_equals_chained_and_finite_differences(kind, n, c, seed, numeric_gradient):
-    rng = np.random.default_rng(seed)
-    loss = CASES[kind](False)
-    y_true, _ = _labels(kind, rng, n, c)
-    if kind == "categorical":
-        y_true = np.eye(c)[rng.integers(0, c, n)]
-    z = 2 * rng.standard_normal((n, c))
-    p = nn.softmax(z)
-    y_true = loss.validate(y_true, p.shape)
-
-    fused = loss.backward_from_softmax(y_true, p)
-    chained = nn.softmax_backward(loss.backward(y_true, p), p)
-    numeric = numeric_gradient(lambda z_: loss.forward(y_true, nn.softmax(z_)), z.copy())
-
-    np.testing.assert_allclose(fused, chained, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(fused, numeric, rtol=1e-6, atol=1e-9)
-    # The closed form, written out: (p - onehot(y)) / N.
-    onehot = np.eye(c)[y_true] if kind == "sparse" else y_true
-    np.testing.assert_allclose(fused, (p - onehot) / n, rtol=1e-12, atol=1e-15)
-
-
-@settings(max_examples=15, deadline=None)
-@given(n=batch, c=classes, seed=seeds)
-def test_categorical_fused_gradient_is_right_for_labels_not_summing_to_one(n, c, seed, numeric_gradient):
-    # Multi-hot or unnormalized soft labels: the loss accepts them, so the fused gradient must follow that loss.
-    rng = np.random.default_rng(seed)
-    loss = losses.CategoricalCrossentropy()
-    y_true, z = 2 * rng.random((n, c)), rng.standard_normal((n, c))
-    p = nn.softmax(z)
-    fused = loss.backward_from_softmax(y_true, p)
-    numeric = numeric_gradient(lambda z_: loss.forward(y_true, nn.softmax(z_)), z.copy())
-    np.testing.assert_allclose(fused, nn.softmax_backward(loss.backward(y_true, p), p), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(fused, numeric, rtol=1e-6, atol=1e-9)
-
-
-def test_fused_gradient_stays_exact_where_the_chained_one_is_clipped():
-    # p[true] = e^-40 is far below the clip at 1e-7: the chained form divides by the clipped p and loses it,
-    # the fused one never divides.
-    z = np.array([[40.0, 0.0, 0.0]])
-    y = np.array([1])
-    loss = losses.SparseCategoricalCrossentropy()
-    p = nn.softmax(z)
-    fused = loss.backward_from_softmax(y, p)
-    np.testing.assert_allclose(fused, p - np.eye(3)[y], rtol=1e-12)
-    assert abs(fused[0, 1] - (-1.0)) < 1e-12
-
-
-@pytest.mark.parametrize("kind", ["sparse", "categorical"])
 @pytest.mark.parametrize("from_logits", [False, True])
 @settings(max_examples=10, deadline=None)
 @given(n=batch, c=st.integers(2, 20), level=st.floats(-50, 50), seed=seeds)
@@ -142,7 +92,7 @@ def test_from_logits_equals_probabilities_of_softmax(kind, n, c, seed):
     assert on_logits(y_true, z) == pytest.approx(on_probs(y_true, nn.softmax(z)), rel=1e-10)
     y_checked = on_logits.validate(y_true, z.shape)
     np.testing.assert_allclose(
-        on_logits.backward(y_checked, z), on_probs.backward_from_softmax(y_checked, nn.softmax(z)), rtol=1e-10
+        on_logits.backward(y_checked, z), fused.softmax_crossentropy_backward(y_checked, nn.softmax(z)), rtol=1e-10
     )
 
 
@@ -220,7 +170,7 @@ def test_loss_is_a_python_float_and_gradients_keep_float32(kind, from_logits):
     y_checked = loss.validate(y_true, y_pred.shape)
     assert loss.backward(y_checked, y_pred).dtype == np.float32
     if kind in ("sparse", "categorical"):
-        assert loss.backward_from_softmax(y_checked, y_pred).dtype == np.float32
+        assert fused.softmax_crossentropy_backward(y_checked, y_pred).dtype == np.float32
 
 
 @pytest.mark.parametrize(("kind", "from_logits"), MODES)
@@ -231,8 +181,8 @@ def test_backward_does_not_mutate_its_inputs(kind, from_logits):
     y_true = loss.validate(y_true, y_pred.shape)
     before = (y_true.copy(), y_pred.copy())
     loss.backward(y_true, y_pred)
-    if hasattr(loss, "backward_from_softmax"):
-        loss.backward_from_softmax(y_true, y_pred)
+    if kind in ("sparse", "categorical"):
+        fused.softmax_crossentropy_backward(y_true, y_pred)
     np.testing.assert_array_equal(y_true, before[0])
     np.testing.assert_array_equal(y_pred, before[1])
 

@@ -108,11 +108,12 @@ def test_parameters_and_gradients_are_views_of_one_flat_vector_each():
     x, y = rng.random((96, 28, 28)), rng.integers(0, 10, 96)
     model = exercise_model()
     model.fit(x, y, epochs=1, verbose=0)
-    theta, dtheta = model._theta, model._dtheta
+    ([theta], [dtheta]) = sn.speed.flat_parameters(model)
     model.fit(x, y, epochs=1, verbose=0)
 
     # The same two vectors after more training: the optimizer updates them in place, nothing is re-packed.
-    assert model._theta is theta and model._dtheta is dtheta
+    ([theta_after], [dtheta_after]) = sn.speed.flat_parameters(model)
+    assert theta_after is theta and dtheta_after is dtheta
     assert theta.size == model.count_params() == 101770
     for layer in model.layers:
         for key in layer.params:
@@ -161,7 +162,7 @@ def test_optimizer_state_does_not_linger_in_the_denormal_range(optimizer):
     zero = np.zeros(3, dtype=np.float32)
     for _ in range(4095):
         opt.apply([p], [zero])
-    assert opt.iterations % sn.optimizers.FLUSH_DENORMALS_EVERY == 0
+    assert opt.iterations % sn.speed.FLUSH_DENORMALS_EVERY == 0
     tiny = np.finfo(np.float32).tiny
     for state in opt.state_arrays():
         assert state.dtype == np.float32

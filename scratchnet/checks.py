@@ -1,0 +1,152 @@
+"""Input checks: what users pass to fit/evaluate/predict, turned into arrays we can trust, or a clear error.
+
+Every check of user data lives here, so that each error message is written once: who complained, what was
+expected, ``Received: name=value`` with shapes, and how to fix it. The training loop (``training.py``) and the
+tools that look inside a model (``explain``, ``LayerStats``, ``gradcheck``) call :func:`prepare_inputs` and
+:func:`prepare_data`; nothing here trains or changes a model, except building it on first sight of data.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["check_inputs", "positive_int", "prepare_data", "prepare_inputs", "value_range"]
+
+# Scanning a big float64 dataset for NaN in one go would allocate a boolean array as large as the dataset;
+# scanning in blocks keeps that temporary small (about 8 MB).
+_SCAN_BLOCK_ELEMENTS = 1 << 23
+
+
+def positive_int(who: str, name: str, value, allow_zero: bool = False) -> int:
+    """``value`` as an int, or a ValueError saying ``who`` expected a positive (or non-negative) integer.
+
+    NumPy integers are accepted (``np.int64(3)``, as from ``np.arange``); bools and floats are not.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (0 if allow_zero else 1):
+        raise ValueError(
+            f"{who} expected `{name}` to be a {'non-negative' if allow_zero else 'positive'} integer. "
+            f"Received: {name}={value!r}."
+        )
+    return int(value)
+
+
+def check_inputs(x, who: str, name: str = "x") -> np.ndarray:
+    """Turn ``x`` (array, list, nested lists) into an array of numbers, or raise a clear error.
+
+    Checks: not None, numeric, at least one example, every value finite. Nothing is copied when ``x`` is
+    already a NumPy array; 1-D inputs become a column ``(N, 1)`` as in Keras (``model.predict([10.0])``).
+
+    Returns:
+        The array, shape ``(N, ...)``, in its own dtype (the model casts each batch).
+    """
+    if x is None:
+        raise ValueError(f"{who}() needs input data. Received: {name}=None.")
+    try:
+        arr = np.asarray(x)
+    except ValueError as e:  # ragged nested lists
+        raise ValueError(
+            f"{who}(): {name} must be an array of numbers with the same shape in every example. {e}"
+        ) from None
+    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.number)):
+        raise TypeError(
+            f"{who}(): {name} must hold numbers. Received: {name}.dtype={arr.dtype}. "
+            "Convert it with np.asarray(..., dtype='float32')."
+        )
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{who}(): {name} must hold real numbers. Received: {name}.dtype={arr.dtype}.")
+    if arr.ndim == 0 or arr.shape[0] == 0 or arr.size == 0:
+        raise ValueError(
+            f"{who}(): {name} is empty; it needs at least one example. Received: {name}.shape={arr.shape}."
+        )
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    if np.issubdtype(arr.dtype, np.floating):
+        rows_per_block = max(1, _SCAN_BLOCK_ELEMENTS // max(1, math.prod(arr.shape[1:])))
+        for start in range(0, arr.shape[0], rows_per_block):
+            block = arr[start : start + rows_per_block]
+            if not np.isfinite(block).all():
+                bad = np.argwhere(~np.isfinite(block))[0]
+                bad[0] += start
+                raise ValueError(
+                    f"{who}(): {name} contains NaN or infinite values, first at index {tuple(bad.tolist())}. "
+                    f"Received: {name}.shape={arr.shape}. Clean the data first (e.g. np.nan_to_num, or drop "
+                    "those rows)."
+                )
+    return arr
+
+
+def value_range(x: np.ndarray) -> tuple[float, float]:
+    """(min, max) of ``x``, scanned in blocks so no temporary as large as ``x`` is made."""
+    rows_per_block = max(1, _SCAN_BLOCK_ELEMENTS // max(1, math.prod(x.shape[1:])))
+    lo, hi = math.inf, -math.inf
+    for start in range(0, x.shape[0], rows_per_block):
+        block = x[start : start + rows_per_block]
+        lo, hi = min(lo, float(block.min())), max(hi, float(block.max()))
+    return lo, hi
+
+
+def prepare_inputs(model, x, who: str) -> np.ndarray:
+    """Check ``x`` for ``model`` (building the model from it on first use); returns it as an array.
+
+    Raises:
+        ValueError: for an empty model, or inputs of the wrong shape (with the reshape that fixes it).
+    """
+    raw_shape = np.shape(x) if x is not None else None
+    x = check_inputs(x, who)
+    if not model.built:
+        if not model.layers:
+            raise ValueError(f"{who}(): the model has no layers yet. Add some with model.add(layer).")
+        model.build(x.shape[1:])
+    expected = tuple(model.input_shape)
+    if x.shape[1:] != expected:
+        if raw_shape == expected and expected != (1,):
+            raise ValueError(
+                f"{who}(): model '{model.name}' takes a batch of examples, shape {(None, *expected)}, and this is "
+                f"one example without the batch axis. Received: x.shape={raw_shape}. Make it a batch of one: "
+                "x_test[:1] instead of x_test[0], or np.expand_dims(x, 0)."
+            )
+        hint = ""
+        if math.prod(x.shape[1:]) == math.prod(expected):
+            hint = f" Reshape it with x.reshape(-1, {', '.join(map(str, expected))})."
+        raise ValueError(
+            f"{who}(): model '{model.name}' expects inputs of shape {(None, *expected)}. "
+            f"Received: x.shape={x.shape}.{hint}"
+        )
+    return x
+
+
+def prepare_data(model, x, y, who: str) -> tuple[np.ndarray, np.ndarray]:
+    """Check ``x`` and the targets ``y`` for a compiled ``model``; the labels are validated by its loss.
+
+    The labels are checked once here, against the output shape; each batch then skips the checks.
+
+    Raises:
+        RuntimeError: if the model is not compiled.
+        ValueError: for missing, mismatched or non-finite targets, or labels the loss cannot take.
+    """
+    if model.optimizer is None or model.loss is None:
+        raise RuntimeError(
+            f"You must call compile(optimizer=..., loss=...) before {who}(). For example: "
+            "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])."
+        )
+    x = prepare_inputs(model, x, who)
+    if y is None:
+        raise ValueError(f"{who}() needs targets. Received: y=None.")
+    y = np.asarray(y)
+    if y.dtype == bool:  # True/False labels, as Keras accepts them for binary cross-entropy
+        y = y.astype(np.uint8)
+    if y.ndim == 0 or len(y) != len(x):
+        raise ValueError(
+            f"{who}(): x and y must hold the same number of examples. Received: x.shape={x.shape}, y.shape={y.shape}."
+        )
+    if not np.issubdtype(y.dtype, np.number) or (np.issubdtype(y.dtype, np.floating) and not np.isfinite(y).all()):
+        raise ValueError(
+            f"{who}(): y must hold finite numbers. Received: y.dtype={y.dtype}"
+            f"{' with NaN or inf' if np.issubdtype(y.dtype, np.floating) else ''}."
+        )
+    y = model.loss.validate(y, (len(x), *model.output_shape))
+    if y.dtype.kind == "f" and y.dtype != model.dtype:
+        y = y.astype(model.dtype)
+    return x, y

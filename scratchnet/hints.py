@@ -1,0 +1,136 @@
+"""Hints for learners: warnings for programs that run but are probably not doing what their author meant.
+
+Each hint is given once per model, names what looks wrong, its likely cause, and the fix:
+
+- at ``compile``: a loss on probabilities after a last layer that does not output them (the forgotten softmax
+  or sigmoid), and ``from_logits=True`` after a softmax;
+- during ``fit``: a first-batch loss far above ln C for a fresh classifier, a loss that turns NaN;
+- in ``predict``/``evaluate``: inputs on another scale than the training inputs (the forgotten ``/ 255``).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from scratchnet import fused, losses
+from scratchnet.checks import value_range
+from scratchnet.utils import InputScaleWarning, TrainingHint
+
+__all__ = ["InputScaleWarning", "TrainingHint", "check_compile", "check_input_scale", "check_loss"]
+
+_CATEGORICAL = (losses.SparseCategoricalCrossentropy, losses.CategoricalCrossentropy)
+
+
+def _warn_once(model, key: str, message: str, category, stacklevel: int) -> None:
+    if key in model.hints_given:
+        return
+    model.hints_given.add(key)
+    warnings.warn(message, category, stacklevel=stacklevel + 1)
+
+
+def check_compile(model, loss, stacklevel: int = 3) -> None:
+    """Warn when the loss and the model's output activation do not fit together."""
+    if loss is None or not getattr(model, "layers", None):
+        return
+    activation = fused.output_activation(model)
+    name = type(loss).__name__
+    if isinstance(loss, _CATEGORICAL) and loss.from_logits and activation == "softmax":
+        warnings.warn(
+            f'"{name}" received `from_logits=True`, but the model ends in a Softmax, so its outputs are '
+            "probabilities, not logits. Was this intended? Use from_logits=False, or remove the softmax from the "
+            "last layer.",
+            stacklevel=stacklevel,
+        )
+        return
+    if getattr(loss, "from_logits", True) or activation is None:
+        return
+    wanted = (
+        "softmax"
+        if isinstance(loss, _CATEGORICAL)
+        else "sigmoid"
+        if isinstance(loss, losses.BinaryCrossentropy)
+        else None
+    )
+    if wanted is None or activation == wanted:
+        return
+    what = {
+        "linear": "any real numbers (it has no activation)",
+        "relu": "non-negative numbers of any size (relu)",
+        "sigmoid": "numbers in (0, 1) that do not sum to 1 (sigmoid)",
+        "tanh": "numbers in (-1, 1) (tanh)",
+        "softmax": "probabilities that sum to 1 over all units (softmax), not one probability per unit",
+    }.get(activation, f"{activation} values")
+    last = model.layers[-1].name
+    kind = "probabilities (each row >= 0, summing to 1)" if wanted == "softmax" else "probabilities in [0, 1]"
+    warnings.warn(
+        f"{name} expects {kind}, but the last layer '{last}' outputs {what}. Two fixes: give the last layer "
+        f"activation='{wanted}', or keep it as it is and let the loss apply the {wanted}: "
+        f"loss=scratchnet.losses.{name}(from_logits=True).",
+        TrainingHint,
+        stacklevel=stacklevel,
+    )
+
+
+def check_input_scale(model, x, stacklevel: int = 3) -> None:
+    """Warn (once) when predict/evaluate get inputs on another scale than fit did, e.g. pixels not / 255."""
+    if model.train_range is None or "scale" in model.hints_given:
+        return
+    message = input_scale_message(model.train_range, value_range(x))
+    if message:
+        _warn_once(model, "scale", message, InputScaleWarning, stacklevel)
+
+
+def check_loss(model, loss: float, epoch: int, step: int, stacklevel: int = 3) -> None:
+    """Say so when the loss looks wrong, with its likely cause."""
+    if not math.isfinite(loss):
+        _warn_once(
+            model,
+            "nan",
+            f"The loss became {loss} at epoch {epoch + 1}, batch {step + 1}. Likely causes: a learning rate too "
+            "high for this model (try 10x smaller), or inputs on a huge scale (divide images by 255). Add "
+            "callbacks=[scratchnet.callbacks.TerminateOnNaN()] to stop at once.",
+            TrainingHint,
+            stacklevel,
+        )
+    elif model.optimizer.iterations == 1 and _is_classifier(model):
+        # A fresh classifier knows nothing, so it should give each of the C classes about 1/C:
+        # its loss starts near -log(1/C) = ln C. Far above means the outputs are already extreme.
+        num_classes = model.output_shape[-1]
+        if loss > 2 * math.log(num_classes) + 1:
+            _warn_once(
+                model,
+                "first_loss",
+                f"The first batch's loss is {loss:.3g}, far above ln({num_classes}) = {math.log(num_classes):.3g}, "
+                "the loss of a fresh classifier that guesses uniformly. Likely cause: inputs on a large scale "
+                "(did you divide images by 255?), or initial weights that are too large.",
+                TrainingHint,
+                stacklevel,
+            )
+
+
+def _is_classifier(model) -> bool:
+    return isinstance(model.loss, _CATEGORICAL) and len(model.output_shape) == 1 and model.output_shape[0] > 1
+
+
+def input_scale_message(trained: tuple[float, float], seen: tuple[float, float]) -> str | None:
+    """A warning text when ``seen`` is on a clearly different scale than ``trained``, else None.
+
+    "Clearly" means the largest magnitude differs by more than 10x: the classic case is a model trained on
+    images / 255 (in [0, 1]) and then given raw pixels (in [0, 255]).
+    """
+    trained_scale = max(abs(trained[0]), abs(trained[1]))
+    seen_scale = max(abs(seen[0]), abs(seen[1]))
+    if trained_scale == 0 or seen_scale == 0 or 0.1 <= seen_scale / trained_scale <= 10:
+        return None
+    message = (
+        f"The model was trained on inputs in [{trained[0]:.3g}, {trained[1]:.3g}]; these are in "
+        f"[{seen[0]:.3g}, {seen[1]:.3g}], so its predictions will be meaningless."
+    )
+    if trained_scale <= 1.5 and seen_scale > 50:
+        message += " Did you forget to divide by 255 (x / 255.0), as for the training images?"
+    elif seen_scale <= 1.5 and trained_scale > 50:
+        message += " The training inputs were not divided by 255 but these are: scale them the same way."
+    else:
+        message += " Scale them the same way as the training inputs."
+    return message

@@ -1,0 +1,70 @@
+"""``model.summary()``: the Keras table of layers, output shapes and parameter counts.
+
+>>> import scratchnet as sn
+>>> model = sn.Sequential([sn.layers.Flatten(input_shape=(28, 28)), sn.layers.Dense(10)], name="tiny")
+>>> model.summary()  # doctest: +NORMALIZE_WHITESPACE
+Model: "tiny"
+_________________________________________________________________
+ Layer (type)                Output Shape              Param #
+=================================================================
+ flatten (Flatten)           (None, 784)               0
+<BLANKLINE>
+ dense (Dense)               (None, 10)                7850
+<BLANKLINE>
+=================================================================
+Total params: 7,850 (30.66 KB)
+Trainable params: 7,850 (30.66 KB)
+Non-trainable params: 0 (0.00 Byte)
+_________________________________________________________________
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+__all__ = ["format_bytes", "summary"]
+
+WIDTH = 65
+
+
+def summary(model, print_fn: Callable[[str], object] = print) -> None:
+    """Print a Keras-style table: each layer's name and type, output shape and parameter count.
+
+    Raises:
+        ValueError: if the model is not built yet (its shapes are not known).
+    """
+    if not model.built:
+        raise ValueError(
+            "This model has not yet been built. Build it by calling it on data (fit, predict, model(x)) "
+            "or give the first layer an input_shape, e.g. Flatten(input_shape=(28, 28))."
+        )
+
+    def row(name, shape, params):
+        return f" {name}".ljust(29)[:29] + str(shape).ljust(26)[:26] + str(params).ljust(10)
+
+    lines = [f'Model: "{model.name}"', "_" * WIDTH, row("Layer (type)", "Output Shape", "Param #"), "=" * WIDTH]
+    for layer, shape in model.layer_output_shapes():
+        lines.append(row(f"{layer.name} ({type(layer).__name__})", (None, *shape), layer.count_params()))
+        lines.append(" " * WIDTH)
+    total = model.count_params()
+    size = format_bytes(total * model.dtype.itemsize)
+    lines += [
+        "=" * WIDTH,
+        f"Total params: {total:,} ({size})",
+        f"Trainable params: {total:,} ({size})",
+        f"Non-trainable params: 0 ({format_bytes(0)})",
+        "_" * WIDTH,
+    ]
+    for line in lines:
+        print_fn(line)
+
+
+def format_bytes(n: float) -> str:
+    """Bytes as Keras prints them: ``"30.66 KB"``."""
+    if n < 1024:
+        return f"{n:.2f} Byte"
+    for unit in ("KB", "MB", "GB"):
+        n /= 1024
+        if n < 1024:
+            return f"{n:.2f} {unit}"
+    return f"{n:.2f} TB"
