@@ -18,15 +18,15 @@ and for every parameter θ (``dense/W``, ``dense/b``, ...):
 >>> import numpy as np
 >>> import scratchnet as sn
 >>> x, y = np.random.default_rng(0).normal(size=(64, 4)), np.arange(64) % 2
->>> model = sn.Sequential([sn.layers.Dense(8, activation="relu", input_shape=[4]),
-...                        sn.layers.Dense(2, activation="softmax")], seed=0)
+>>> model = sn.Sequential([sn.layers.Dense(8, activation="relu", input_shape=[4], name="hidden"),
+...                        sn.layers.Dense(2, activation="softmax", name="output")], seed=0)
 >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 >>> stats = LayerStats(x, y)
 >>> history = model.fit(x, y, epochs=2, verbose=0, callbacks=[stats])
 >>> stats.stats["epoch"]
 [0.0, 1.0, 2.0]
 >>> sorted(stats.stats["grad_norm"])
-['dense/W', 'dense/b', 'dense_1/W', 'dense_1/b']
+['hidden/W', 'hidden/b', 'output/W', 'output/b']
 """
 
 from __future__ import annotations

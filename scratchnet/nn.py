@@ -17,7 +17,7 @@ keep one array between forward and backward. That works for every activation her
 >>> import numpy as np
 >>> from scratchnet import nn
 >>> y = nn.softmax(np.array([[1.0, 2.0, 3.0]]))
->>> float(y.sum())
+>>> round(float(y.sum()), 12)  # 1, up to rounding
 1.0
 """
 

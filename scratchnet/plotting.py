@@ -415,9 +415,11 @@ def plot_prediction(
     Raises:
         ValueError: As ``plot_image`` and ``plot_probabilities`` do.
 
-    >>> predictions = model.predict(x_test)  # doctest: +SKIP
-    >>> fig = plot_prediction(x_test[0], predictions[0], y_test[0], class_names)  # doctest: +SKIP
-    >>> fig.savefig("prediction.png")  # doctest: +SKIP
+    Example::
+
+        predictions = model.predict(x_test)
+        fig = plot_prediction(x_test[0], predictions[0], y_test[0], class_names)
+        fig.savefig("prediction.png")
     """
     fn = "plot_prediction"
     img = _image_2d(image, fn)
@@ -469,7 +471,9 @@ def plot_predictions_grid(
         ValueError: If the shapes do not agree (N images, N rows of probabilities, N labels), probabilities
             are not in [0, 1], a label is outside [0, C), or rows or cols is not a positive integer.
 
-    >>> fig = plot_predictions_grid(x_test[:25], model.predict(x_test[:25]), y_test[:25])  # doctest: +SKIP
+    Example::
+
+        fig = plot_predictions_grid(x_test[:25], model.predict(x_test[:25]), y_test[:25])
     """
     fn = "plot_predictions_grid"
     x = _images_3d(images, fn)

@@ -1,7 +1,9 @@
 """``model.summary()``: the Keras table of layers, output shapes and parameter counts.
 
 >>> import scratchnet as sn
->>> model = sn.Sequential([sn.layers.Flatten(input_shape=(28, 28)), sn.layers.Dense(10)], name="tiny")
+>>> model = sn.Sequential(
+...     [sn.layers.Flatten(input_shape=(28, 28), name="flatten"), sn.layers.Dense(10, name="dense")], name="tiny"
+... )
 >>> model.summary()  # doctest: +NORMALIZE_WHITESPACE
 Model: "tiny"
 _________________________________________________________________

@@ -1,7 +1,9 @@
 """Datasets: MNIST and Fashion-MNIST, downloaded once, verified every time, parsed from IDX.
 
->>> import scratchnet as sn
->>> (x_train, y_train), (x_test, y_test) = sn.datasets.fashion_mnist.load_data()  # doctest: +SKIP
+::
+
+    import scratchnet as sn
+    (x_train, y_train), (x_test, y_test) = sn.datasets.fashion_mnist.load_data()
 
 Files are looked for in ``data_dir`` (or ``$SCRATCHNET_DATA_DIR``), then the user cache
 (``~/.cache/scratchnet``), then system copies; missing ones are downloaded and checked against pinned SHA-256

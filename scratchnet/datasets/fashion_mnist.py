@@ -1,9 +1,10 @@
 """Fashion-MNIST: 70,000 28×28 grayscale photos of clothes in 10 classes, a drop-in harder MNIST.
 
->>> import scratchnet as sn
->>> (x_train, y_train), (x_test, y_test) = sn.datasets.fashion_mnist.load_data()  # doctest: +SKIP
->>> sn.datasets.fashion_mnist.class_names[y_train[0]]  # doctest: +SKIP
-'Ankle boot'
+A first look (it downloads the files the first time, so it is not run as a doctest)::
+
+    import scratchnet as sn
+    (x_train, y_train), (x_test, y_test) = sn.datasets.fashion_mnist.load_data()
+    sn.datasets.fashion_mnist.class_names[y_train[0]]    # 'Ankle boot'
 
 Data by Zalando SE (Han Xiao, Kashif Rasul, Roland Vollgraf), MIT license.
 """

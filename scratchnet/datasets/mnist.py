@@ -1,9 +1,10 @@
 """MNIST: 70,000 handwritten digits, 28×28 grayscale, the "hello world" of neural networks.
 
->>> import scratchnet as sn
->>> (x_train, y_train), (x_test, y_test) = sn.datasets.mnist.load_data()  # doctest: +SKIP
->>> x_train.shape, y_train.shape, x_train.dtype  # doctest: +SKIP
-((60000, 28, 28), (60000,), dtype('uint8'))
+A first look (it downloads the files the first time, so it is not run as a doctest)::
+
+    import scratchnet as sn
+    (x_train, y_train), (x_test, y_test) = sn.datasets.mnist.load_data()
+    x_train.shape, y_train.shape, x_train.dtype    # ((60000, 28, 28), (60000,), dtype('uint8'))
 
 Data by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, licensed CC BY-SA 3.0.
 """
