@@ -39,7 +39,7 @@ import numpy as np
 
 from scratchnet import checks
 from scratchnet.callback import Callback, Logs
-from scratchnet.explain import detached_copy, leaf_layers
+from scratchnet.inspection import detached_copy, leaf_layers
 from scratchnet.layers import Activation, Dense
 
 __all__ = ["LayerStats"]
