@@ -36,6 +36,7 @@ import numpy as np
 
 from scratchnet.callback import Callback, Logs
 from scratchnet.layer_stats import LayerStats
+from scratchnet.plotting import plot_history
 from scratchnet.progbar import Progbar
 
 __all__ = [
@@ -244,10 +245,7 @@ class History(Callback):
         Returns:
             The matplotlib ``Figure``.
         """
-        # Imported here, not at the top: plotting loads matplotlib, which training alone should not pay for.
-        from scratchnet.plotting import plot_history
-
-        return plot_history(self, metrics)
+        return plot_history(self, metrics)  # matplotlib is loaded only now, by plotting
 
     def __repr__(self) -> str:
         return f"<History: {len(self.epoch)} epochs of {list(self.history)}>"

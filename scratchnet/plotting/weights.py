@@ -1,0 +1,100 @@
+"""What the first layer looks for: its kernel drawn as one image per unit."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from scratchnet import checks
+from scratchnet.plotting._common import _new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# ----------------------------------------------------------------------------------------------------------
+# Weights
+# ----------------------------------------------------------------------------------------------------------
+
+
+def plot_weights(
+    W: ArrayLike,
+    image_shape: tuple[int, int] = (28, 28),
+    max_units: int = 64,
+    cols: int = 8,
+) -> Figure:
+    """Draws each unit of the first Dense layer as a picture of the weights it gives to every pixel.
+
+    Unit j computes ``z_j = x @ W[:, j] + b_j`` on the flattened image x, so ``W[:, j]`` reshaped to 28×28
+    shows which pixels push the unit up (red) and which push it down (blue). One colour scale, symmetric
+    around 0 and reaching the 99th percentile of |W|, is shared by all units, so faint pictures are units with
+    small weights.
+
+    Args:
+        W: The kernel of the first Dense layer, (D, M) = (in, out), e.g. (784, 128) after ``Flatten``; in
+            scratchnet, ``model.layers[1].params["W"]``.
+        image_shape: (H, W) with H * W = D.
+        max_units: Draw the first ``min(M, max_units)`` units.
+        cols: Pictures per row.
+
+    Returns:
+        A new matplotlib Figure with one Axes per drawn unit, in order, then one for the colour bar.
+
+    Raises:
+        ValueError: If W is not 2-D, its first dimension is not H * W, it holds NaN or inf, or max_units or
+            cols is not a positive integer.
+
+    >>> fig = plot_weights(np.random.default_rng(0).normal(size=(784, 16)), max_units=16)
+    >>> len(fig.axes)  # 16 units and a colour bar
+    17
+    """
+    fn = "plot_weights"
+    w = np.asarray(W, dtype=float)
+    try:
+        h, wd = (int(s) for s in image_shape)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{fn} expected image_shape to be (H, W), two positive integers. Received: image_shape={image_shape!r}."
+        ) from None
+    if h < 1 or wd < 1:
+        raise ValueError(f"{fn} expected image_shape of positive integers. Received: image_shape={image_shape!r}.")
+    d = h * wd
+    if w.ndim != 2 or w.shape[0] != d:
+        hint = (
+            " It looks transposed: scratchnet kernels are (in, out), so pass W.T."
+            if (w.ndim == 2 and w.shape[1] == d)
+            else " Pass the kernel of the first Dense layer after Flatten."
+        )
+        raise ValueError(
+            f"{fn} expected W shaped (D, M) = (in, out) with D = {h}*{wd} = {d} for image_shape=({h}, {wd}). "
+            f"Received: W.shape={w.shape}.{hint}"
+        )
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"{fn} expected finite weights. Received: W containing NaN or inf. Did training diverge?")
+    max_units = checks.positive_int(fn, "max_units", max_units)
+    cols = checks.positive_int(fn, "cols", cols)
+
+    m = w.shape[1]
+    n = min(m, max_units)
+    cols = min(cols, n)
+    rows = math.ceil(n / cols)
+    # Symmetric around 0 (white: "this pixel does not matter"), up to the 99th percentile of |W| rather than its
+    # maximum, so a few extreme weights do not wash every unit out; the rare stronger ones show at full colour.
+    vmax = float(np.percentile(np.abs(w[:, :n]), 99)) or 1.0
+    cell_width = 1.1 * min(2.0, max(0.5, wd / h))  # 1.1 inch per 28×28 picture, wider for wide images
+    fig = _new_figure((cell_width * cols + 1.3, 1.1 * rows + 0.7))
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    image = None
+    for j, ax in enumerate(axes):
+        if j >= n:
+            fig.delaxes(ax)
+            continue
+        image = ax.imshow(w[:, j].reshape(h, wd), cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"unit {j}", fontsize=7, pad=2)
+    fig.colorbar(image, ax=list(axes[:n]), shrink=0.8, label="weight")
+    fig.suptitle(f"first-layer weights ({n} of {m} units): each column of W as a {h}×{wd} image")
+    return fig
