@@ -221,7 +221,7 @@ def test_lambda_callback_rejects_what_is_not_a_function():
         (["stop"], "callbacks[0]='stop' of type str", "Subclass scratchnet.callbacks.Callback"),
         ([History(), print], "callbacks[1]=<built-in function print>", "LambdaCallback"),
         ([EarlyStopping], "callbacks[0]=<class", "EarlyStopping()"),
-        (EarlyStopping(), "callbacks=<scratchnet.callbacks.EarlyStopping", "callbacks=[...]"),
+        (EarlyStopping(), "callbacks=<scratchnet.early_stopping.EarlyStopping", "callbacks=[...]"),
         (3, "callbacks=3 of type int", "callbacks=[...]"),
     ],
 )
