@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from _helpers import raised
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -304,3 +305,34 @@ def test_layers_get_distinct_keras_style_names():
     assert a.name.startswith("dense") and b.name.startswith("dense")
     assert layers.Dense(2, name="mine").name == "mine"
     assert layers.ReLU().name.startswith("re_lu")
+
+
+def test_missing_flatten_on_a_dense_layer_called_directly():
+    layer = layers.Dense(3)
+    layer(np.ones((2, 784)))
+    message = raised(ValueError, layer, np.ones((2, 28, 28)))
+    assert f"Dense '{layer.name}' expected inputs of shape (batch, 784)." in message
+    assert "Received: x.shape=(2, 28, 28)." in message
+    assert "Did you forget a Flatten() layer?" in message
+
+
+@pytest.mark.parametrize("units", [0, -3, 2.5, "10", True, None])
+def test_wrong_units(units):
+    message = raised(ValueError, layers.Dense, units)
+    assert message == (
+        f"Dense expected `units` to be a positive integer (the number of outputs). Received: units={units!r}."
+    )
+
+
+@pytest.mark.parametrize("rate", [1.0, 1.5, -0.1, "0.5", None])
+def test_wrong_dropout_rate(rate):
+    message = raised(ValueError, layers.Dropout, rate)
+    assert message.startswith("Dropout expected `rate` to be a float in [0, 1)")
+    assert f"Received: rate={rate!r}." in message
+
+
+def test_set_weights_on_a_layer_with_wrong_shapes():
+    layer = layers.Dense(3)
+    layer(np.ones((1, 2)))
+    message = raised(ValueError, layer.set_weights, [np.zeros((3, 3)), np.zeros(3)])
+    assert f"Layer '{layer.name}': weight 'W' has shape (2, 3). Received: shape (3, 3)." in message

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from _helpers import mnist_model, raised
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -218,3 +219,18 @@ def test_losses_by_keras_name(name, cls):
         assert loss.from_logits is False
     instance = cls()
     assert losses.get(instance) is instance
+
+
+def test_loss_called_directly_with_mismatched_batches():
+    message = raised(ValueError, losses.MeanSquaredError(), np.zeros(3), np.zeros((4, 1)))
+    assert message.startswith("MeanSquaredError: y_true and y_pred must hold the same number of examples.")
+    assert "Received: y_true.shape=(3,), y_pred.shape=(4, 1)." in message
+
+
+def test_unknown_loss():
+    message = raised(ValueError, mnist_model().compile, optimizer="adam", loss="crossentropy")
+    assert message.startswith("Unknown loss. Expected one of ")
+    for name in ("binary_crossentropy", "categorical_crossentropy", "mean_squared_error", "mse"):
+        assert repr(name) in message
+    assert "'sparse_categorical_crossentropy'" in message
+    assert message.endswith("Received: loss='crossentropy'.")

@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
+from _helpers import raised
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scratchnet import nn
+from scratchnet import layers, nn
 
 FORWARD_BACKWARD = {
     "relu": (nn.relu, nn.relu_backward),
@@ -162,3 +163,18 @@ def test_get_activation_by_name_and_by_function_agree(name):
 
 def test_get_activation_none_is_linear():
     assert nn.get_activation(None) == ("linear", nn.linear, nn.linear_backward)
+
+
+def test_unknown_activation():
+    message = raised(ValueError, layers.Dense, 3, activation="gelu")
+    assert message == (
+        "Unknown activation. Expected one of ['linear', 'relu', 'sigmoid', 'softmax', 'tanh']. "
+        "Received: activation='gelu'."
+    )
+
+
+def test_activation_without_a_backward():
+    message = raised(ValueError, layers.Dense, 3, activation=np.tanh)
+    assert "An activation must come with its backward" in message
+    assert "Received: activation=<ufunc 'tanh'>." in message
+    assert "write a Layer with forward and backward" in message

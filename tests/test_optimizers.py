@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from _helpers import mnist_model, raised
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -307,3 +308,16 @@ def test_bad_hyper_parameters_raise_value_error(make, who, name, value):
     message = str(info.value)
     assert message.startswith(f"{who} expected `{name}`")
     assert f"Received: {name}={value}." in message
+
+
+@pytest.mark.parametrize("cls", [optimizers.SGD, optimizers.Adam, optimizers.RMSprop])
+@pytest.mark.parametrize("lr", [0, -0.01, float("nan"), float("inf"), "0.01"])
+def test_wrong_learning_rate(cls, lr):
+    message = raised(ValueError, cls, learning_rate=lr)
+    assert message.startswith(f"{cls.__name__} expected `learning_rate` to be a number in (0.0, inf).")
+    assert f"Received: learning_rate={lr!r}." in message
+
+
+def test_unknown_optimizer():
+    message = raised(ValueError, mnist_model().compile, optimizer="adamw", loss="mse")
+    assert message == "Unknown optimizer. Expected one of ['adam', 'rmsprop', 'sgd']. Received: optimizer='adamw'."

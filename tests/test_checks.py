@@ -1,0 +1,141 @@
+"""Input checks (scratchnet/checks.py): bad data gets a clear error naming who complained, what was expected,
+``Received:`` with the shapes, and the fix."""
+
+import numpy as np
+import pytest
+from _helpers import compiled, images, mnist_model, raised
+
+import scratchnet as sn
+from scratchnet import layers
+
+
+@pytest.mark.parametrize("method", ["fit", "evaluate", "train_on_batch", "test_on_batch", "compute_gradients"])
+def test_training_before_compile(method):
+    x, y = images()
+    message = raised(RuntimeError, getattr(mnist_model(), method), x, y)
+    assert f"You must call compile(optimizer=..., loss=...) before {method}()." in message
+    assert "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy'" in message  # the fix
+
+
+def test_dense_5_output_with_labels_up_to_9():
+    x, y = images(20)
+    y[3] = 9
+    model = compiled(sn.Sequential([layers.Flatten(), layers.Dense(5, activation="softmax")]))
+    message = raised(ValueError, model.fit, x, y, verbose=0)
+    assert message.startswith("SparseCategoricalCrossentropy: labels must be integers in [0, 5)")
+    assert "for an output of 5 units" in message
+    assert "Received: min label 0, max label 9." in message
+    assert "Does the last Dense layer have 10 units or more?" in message
+
+
+def test_negative_labels():
+    x, y = images(20)
+    y[0] = -1
+    message = raised(ValueError, compiled(mnist_model()).fit, x, y, verbose=0)
+    assert "labels must be integers in [0, 10)" in message and "Received: min label -1" in message
+
+
+def test_one_hot_labels_given_to_the_sparse_loss():
+    x, y = images(20)
+    message = raised(ValueError, compiled(mnist_model()).fit, x, np.eye(10)[y], verbose=0)
+    assert message.startswith("SparseCategoricalCrossentropy expected integer labels of shape (batch,)")
+    assert "these look one-hot" in message
+    assert "Received: y_true.shape=(20, 10)." in message
+    assert "Use loss='categorical_crossentropy' for one-hot labels" in message
+    assert "np.argmax(y, axis=1)" in message
+
+
+def test_integer_labels_given_to_the_categorical_loss():
+    x, y = images(20)
+    model = compiled(mnist_model(), loss="categorical_crossentropy")
+    message = raised(ValueError, model.fit, x, y, verbose=0)
+    assert message.startswith("CategoricalCrossentropy expected one-hot labels with the shape of the predictions.")
+    assert "Received: y_true.shape=(20,), y_pred.shape=(20, 10)." in message
+    assert "use loss='sparse_categorical_crossentropy', or one-hot encode them" in message
+
+
+def test_fractional_labels_given_to_the_sparse_loss():
+    x, _ = images(4)
+    message = raised(ValueError, compiled(mnist_model()).fit, x, np.array([0.5, 1, 2, 3]), verbose=0)
+    assert "SparseCategoricalCrossentropy: labels must be integers (class indices)." in message
+    assert "Received: y_true.dtype=float64 with values like [0.5, 1.0, 2.0]." in message
+
+
+def test_missing_flatten_when_the_model_builds_on_data():
+    x, y = images()
+    model = compiled(sn.Sequential([layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")]))
+    message = raised(ValueError, model.fit, x, y, verbose=0)
+    assert message.startswith("Dense expected inputs of shape (batch, features).")
+    assert "Received: input_shape=(None, 28, 28)." in message
+    assert f"Did you forget a Flatten() layer before '{model.layers[0].name}'?" in message
+
+
+def test_missing_flatten_in_a_model_built_for_vectors():
+    x, y = images()
+    model = compiled(sn.Sequential([layers.Dense(10, activation="softmax", input_shape=(784,))]))
+    message = raised(ValueError, model.fit, x, y, verbose=0)
+    assert f"fit(): model '{model.name}' expects inputs of shape (None, 784)." in message
+    assert "Received: x.shape=(8, 28, 28)." in message
+    assert "Reshape it with x.reshape(-1, 784)." in message
+
+
+def test_inputs_with_the_wrong_number_of_features():
+    model = sn.Sequential([layers.Dense(2, input_shape=(4,))])
+    message = raised(ValueError, model.predict, np.ones((3, 5)))
+    assert f"predict(): model '{model.name}' expects inputs of shape (None, 4). Received: x.shape=(3, 5)." in message
+
+
+def test_x_and_y_of_different_lengths():
+    x, y = images(8)
+    message = raised(ValueError, compiled(mnist_model()).fit, x, y[:6], verbose=0)
+    assert message == (
+        "fit(): x and y must hold the same number of examples. Received: x.shape=(8, 28, 28), y.shape=(6,)."
+    )
+
+
+def test_missing_targets():
+    x, _ = images()
+    assert "fit() needs targets. Received: y=None." in raised(ValueError, compiled(mnist_model()).fit, x, None)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_inf_in_inputs(bad):
+    x, y = images(8)
+    x[5, 3, 2] = bad
+    message = raised(ValueError, compiled(mnist_model()).fit, x, y, verbose=0)
+    assert message.startswith("fit(): x contains NaN or infinite values, first at index (5, 3, 2).")
+    assert "Received: x.shape=(8, 28, 28)." in message
+    assert "Clean the data first" in message
+
+
+def test_nan_in_inputs_to_predict():
+    x, _ = images(4)
+    x[1, 0, 0] = np.nan
+    message = raised(ValueError, mnist_model(input_shape=(28, 28)).predict, x)
+    assert "predict(): x contains NaN or infinite values, first at index (1, 0, 0)." in message
+
+
+def test_nan_in_targets():
+    x = np.ones((3, 1))
+    model = sn.Sequential([layers.Dense(1, input_shape=[1])])
+    model.compile("sgd", "mse")
+    message = raised(ValueError, model.fit, x, [1.0, np.nan, 2.0], verbose=0)
+    assert "fit(): y must hold finite numbers. Received: y.dtype=float64 with NaN or inf." in message
+
+
+@pytest.mark.parametrize("method", ["fit", "evaluate"])
+def test_empty_input(method):
+    model = compiled(mnist_model())
+    message = raised(ValueError, getattr(model, method), np.zeros((0, 28, 28)), np.zeros(0, dtype=int))
+    assert f"{method}(): x is empty; it needs at least one example. Received: x.shape=(0, 28, 28)." in message
+
+
+def test_empty_list_to_predict():
+    message = raised(ValueError, mnist_model(input_shape=(28, 28)).predict, [])
+    assert "predict(): x is empty" in message and "Received: x.shape=(0,)." in message
+
+
+def test_inputs_that_are_not_numbers():
+    message = raised(TypeError, mnist_model(input_shape=(28, 28)).predict, np.array([["a"] * 28] * 28)[None])
+    assert "predict(): x must hold numbers. Received: x.dtype=<U1." in message
+    assert "np.asarray(..., dtype='float32')" in message
