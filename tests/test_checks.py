@@ -139,3 +139,39 @@ def test_inputs_that_are_not_numbers():
     message = raised(TypeError, mnist_model(input_shape=(28, 28)).predict, np.array([["a"] * 28] * 28)[None])
     assert "predict(): x must hold numbers. Received: x.dtype=<U1." in message
     assert "np.asarray(..., dtype='float32')" in message
+
+
+# --- one example without the batch axis, and data checked before training starts --------------------------------
+def test_predict_on_one_image_says_how_to_make_a_batch_of_one():
+    model = mnist_model(input_shape=(28, 28))
+    x, _ = images(3)
+    message = raised(ValueError, model.predict, x[0])
+    assert "one example without the batch axis. Received: x.shape=(28, 28)." in message
+    assert "x_test[:1]" in message and "np.expand_dims(x, 0)" in message
+    assert model.predict(x[:1]).shape == (1, 10)
+
+
+def test_bad_validation_data_is_found_before_the_first_epoch():
+    x, y = images(64)
+    model = compiled(mnist_model())
+    seen = []
+    spy = sn.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: seen.append(epoch))
+    message = raised(ValueError, model.fit, x, y, validation_data=(x[:8], y[:5]), callbacks=[spy], verbose=0)
+    assert message.startswith("fit(validation_data)(): x and y must hold the same number of examples.")
+    assert seen == []  # no epoch was trained first
+
+
+def test_validation_data_with_sample_weights_is_named():
+    x, y = images(16)
+    model = compiled(mnist_model())
+    message = raised(ValueError, model.fit, x, y, validation_data=(x, y, np.ones(16)), verbose=0)
+    assert "validation_data=(x_val, y_val, sample_weight) is not supported" in message
+    history = model.fit(x, y, validation_data=(x, y, None), verbose=0)  # a None weight is no weight
+    assert "val_loss" in history.history
+
+
+def test_numpy_scalars_are_accepted_where_python_numbers_are():
+    x, y = images(40)
+    model = compiled(mnist_model())
+    history = model.fit(x, y, batch_size=np.int64(8), epochs=np.int64(1), validation_split=np.float32(0.2), verbose=0)
+    assert len(history.history["val_loss"]) == 1

@@ -359,3 +359,21 @@ def test_weights_of_an_unbuilt_model():
     message = raised(ValueError, mnist_model().save_weights, "never-written.npz")
     assert "is not built yet, so save_weights() has no weights to work on" in message
     assert "give the first layer an input_shape" in message
+
+
+def test_a_single_layer_instead_of_a_list_is_named():
+    message = raised(TypeError, sn.Sequential, layers.Dense(10))
+    assert message == (
+        "Sequential expected a list of layers. Received: a single Dense layer. Put it in a list: Sequential([Dense(...)])."
+    )
+
+
+def test_pop_removes_the_last_layer_and_rebuilds():
+    model = mnist_model(input_shape=(28, 28))
+    last = model.pop()
+    assert last.units == 10 and len(model.layers) == 2
+    assert model.output_shape == (128,)
+    model.add(layers.Dense(3, activation="softmax"))
+    assert model.output_shape == (3,) and model.count_params() == 784 * 128 + 128 + 128 * 3 + 3
+    empty = sn.Sequential()
+    assert "has no layers to remove" in raised(TypeError, empty.pop)
