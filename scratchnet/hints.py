@@ -61,6 +61,7 @@ def check_compile(model, loss, stacklevel: int = 3) -> None:
         "tanh": "numbers in (-1, 1) (tanh)",
         "softmax": "probabilities that sum to 1 over all units (softmax), not one probability per unit",
     }.get(activation, f"{activation} values")
+    model.hints_given.add("outputs")  # the first-batch loss will be high for this reason, not the inputs' scale
     last = model.layers[-1].name
     kind = "probabilities (each row >= 0, summing to 1)" if wanted == "softmax" else "probabilities in [0, 1]"
     warnings.warn(
@@ -93,7 +94,7 @@ def check_loss(model, loss: float, epoch: int, step: int, stacklevel: int = 3) -
             TrainingHint,
             stacklevel,
         )
-    elif model.optimizer.iterations == 1 and _is_classifier(model):
+    elif model.optimizer.iterations == 1 and _is_classifier(model) and "outputs" not in model.hints_given:
         # A fresh classifier knows nothing, so it should give each of the C classes about 1/C:
         # its loss starts near -log(1/C) = ln C. Far above means the outputs are already extreme.
         num_classes = model.output_shape[-1]
