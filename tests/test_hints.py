@@ -105,7 +105,6 @@ def test_the_forgotten_softmax_cannot_drive_the_loss_below_the_true_crossentropy
 
 
 def test_categorical_crossentropy_without_softmax_warns_too():
-    x, y = blobs(64, c=4)
     model = sn.Sequential([layers.Dense(4, input_shape=(8,))])
     with pytest.warns(utils.TrainingHint, match="CategoricalCrossentropy expects probabilities"):
         model.compile(optimizer="adam", loss="categorical_crossentropy")

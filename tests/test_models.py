@@ -364,7 +364,8 @@ def test_weights_of_an_unbuilt_model():
 def test_a_single_layer_instead_of_a_list_is_named():
     message = raised(TypeError, sn.Sequential, layers.Dense(10))
     assert message == (
-        "Sequential expected a list of layers. Received: a single Dense layer. Put it in a list: Sequential([Dense(...)])."
+        "Sequential expected a list of layers. Received: a single Dense layer. "
+        "Put it in a list: Sequential([Dense(...)])."
     )
 
 

@@ -127,7 +127,7 @@ def _list(a: np.ndarray, width: int = 0, sep: str = " ") -> str:
 
 
 def _docstring_block(cls: type, title: str) -> list[str]:
-    """The ``Forward:`` (or ``Backward:``) block of a class docstring, as STYLE.md asks layers to write it."""
+    """The ``Forward:`` (or ``Backward:``) block of a class docstring, as CONTRIBUTING.md asks layers to write it."""
     lines = (cls.__doc__ or "").expandtabs().splitlines()
     for i, text in enumerate(lines):
         if text.strip().startswith(f"{title}:"):
