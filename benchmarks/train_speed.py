@@ -75,6 +75,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"], help="the model's dtype")
     parser.add_argument("--threads", type=int, help="BLAS threads (re-runs this script with the variables set)")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement (a subprocess)")
+    parser.add_argument(
+        "--plain-epochs",
+        type=int,
+        default=3,
+        help="epochs timed again with every speed trick off (scratchnet.speed.disabled()); 0 skips it",
+    )
     parser.add_argument("--sweep", action="store_true", help="cost against batch size, hidden width and samples")
     parser.add_argument("--sweep-epochs", type=int, default=3, help="timed epochs per sweep point")
     parser.add_argument(
@@ -325,6 +331,14 @@ def run_once(args, data) -> dict:
     else:
         peak_here = matmul_peak_gflops()
     s_per_epoch = statistics.median(times)
+    plain_s_per_epoch = None
+    if args.plain_epochs > 0:
+        # The same model on the plain textbook path: what the tricks of scratchnet/speed.py buy together.
+        with sn.speed.disabled():
+            _, plain_timer, _ = time_training(
+                x, y, args.batch_size, args.hidden, args.dtype, args.plain_epochs, args.seed
+            )
+        plain_s_per_epoch = statistics.median(plain_timer.times)
     gflop = useful_flop_per_sample(args.hidden) * len(x) / 1e9
     predict_s = time_predict(model, x_test[:10000])
     accuracy = None
@@ -343,6 +357,7 @@ def run_once(args, data) -> dict:
         "epoch_s": [round(t, 4) for t in times],
         "s_per_epoch": round(s_per_epoch, 4),
         "fit_setup_s": round(fit_total - sum(times), 4),
+        "plain_s_per_epoch": None if plain_s_per_epoch is None else round(plain_s_per_epoch, 4),
         "samples_per_s": round(len(x) / s_per_epoch),
         "gflop_per_epoch": round(gflop, 3),
         "gflop_per_s": round(gflop / s_per_epoch, 2),
@@ -384,6 +399,17 @@ def print_table(r: dict) -> None:
         ("BLAS threads", f"{r['blas_threads_in_fit']} during fit; environment: {r['blas_threads_environment']}"),
         ("epochs (s)", ", ".join(f"{t:.3f}" for t in r["epoch_s"]) + f"   (+ fit setup {r['fit_setup_s']:.3f} s)"),
         ("s/epoch (median)", f"{r['s_per_epoch']:.3f}"),
+        *(
+            [
+                (
+                    "s/epoch, tricks off",
+                    f"{r['plain_s_per_epoch']:.3f}   (scratchnet.speed.disabled(): the tricks buy "
+                    f"{r['plain_s_per_epoch'] / r['s_per_epoch']:.2f}x)",
+                )
+            ]
+            if r.get("plain_s_per_epoch")
+            else []
+        ),
         ("samples/s", f"{r['samples_per_s']:,}"),
         ("useful GFLOP/s", f"{r['gflop_per_s']:.1f}   ({r['gflop_per_epoch']:.2f} GFLOP per epoch)"),
         (

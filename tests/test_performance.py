@@ -217,11 +217,12 @@ def test_the_benchmark_script_runs_and_reports_every_field(tmp_path):
     """benchmarks/train_speed.py end to end on a little random data: it runs, and its JSON line has the numbers."""
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "train_speed.py"
     out = tmp_path / "bench.json"
-    args = ["--random", "--samples", "2000", "--epochs", "1", "--no-memory", "--json", str(out)]
+    args = ["--random", "--samples", "2000", "--epochs", "1", "--plain-epochs", "1", "--no-memory", "--json", str(out)]
     subprocess.run([sys.executable, str(script), *args], check=True, capture_output=True, timeout=300)
     result = json.loads(out.read_text().splitlines()[-1])
     assert result["samples"] == 2000 and result["batch_size"] == 32 and result["model_dtype"] == "float32"
     assert result["s_per_epoch"] > 0 and result["matmul_peak_gflop_per_s"] > 0
+    assert result["plain_s_per_epoch"] > 0  # the same epochs with scratchnet.speed.disabled()
     # the useful work per epoch is arithmetic, not a measurement: 2000 samples of the 784-128-10 model
     per_sample = 2 * (784 * 128 + 128 * 10) + 2 * (784 * 128 + 128 * 10) + 2 * 128 * 10
     assert result["gflop_per_epoch"] == pytest.approx(2000 * per_sample / 1e9, rel=1e-3)
