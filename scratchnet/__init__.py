@@ -21,6 +21,7 @@ _SUBMODULES = {
     "callbacks",
     "datasets",
     "explain",
+    "speed",
     "gradcheck",
     "layers",
     "losses",
@@ -32,16 +33,16 @@ _SUBMODULES = {
     "utils",
 }
 
-__all__ = ["Sequential", "__version__", *sorted(_SUBMODULES)]
+__all__ = ["Input", "Model", "Sequential", "__version__", *sorted(_SUBMODULES)]
 
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
-    if name == "Sequential":
-        from scratchnet.models import Sequential
-
-        return Sequential
+    if name in ("Sequential", "Model"):
+        return getattr(importlib.import_module("scratchnet.models"), name)
+    if name == "Input":
+        return importlib.import_module("scratchnet.symbolic").Input
     raise AttributeError(f"module 'scratchnet' has no attribute {name!r}")
 
 

@@ -146,7 +146,7 @@ def prepare_data(model, x, y, who: str) -> tuple[np.ndarray, np.ndarray]:
             f"{who}(): y must hold finite numbers. Received: y.dtype={y.dtype}"
             f"{' with NaN or inf' if np.issubdtype(y.dtype, np.floating) else ''}."
         )
-    y = model.loss.validate(y, (len(x), *model.output_shape))
+    y = model.loss.validate(y, (len(x), *model.output_shape[1:]))
     if y.dtype.kind == "f" and y.dtype != model.dtype:
         y = y.astype(model.dtype)
     return x, y

@@ -111,7 +111,7 @@ def check_loss(model, loss: float, epoch: int, step: int, stacklevel: int = 3) -
 
 
 def _is_classifier(model) -> bool:
-    return isinstance(model.loss, _CATEGORICAL) and len(model.output_shape) == 1 and model.output_shape[0] > 1
+    return isinstance(model.loss, _CATEGORICAL) and len(model.output_shape) == 2 and model.output_shape[1] > 1
 
 
 def input_scale_message(trained: tuple[float, float], seen: tuple[float, float]) -> str | None:

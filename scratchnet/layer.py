@@ -68,8 +68,15 @@ class Layer:
         dtype: dtype used when the layer is built on its own (``layer(x)``); a model passes its own.
     """
 
-    def __init__(self, name: str | None = None, input_shape=None, dtype=None):
+    def __init__(self, name: str | None = None, input_shape=None, dtype=None, input_dim: int | None = None):
         self.name = name or _unique_name(_snake_case(type(self).__name__))
+        if input_dim is not None:  # Keras 2's Dense(64, input_dim=784) means input_shape=(784,)
+            if input_shape is not None:
+                raise ValueError(
+                    f"{type(self).__name__} got both input_dim={input_dim!r} and input_shape={input_shape!r}. "
+                    "Give one: input_shape=(784,) is the same as input_dim=784."
+                )
+            input_shape = (input_dim,)
         self.input_shape = None if input_shape is None else _shape_tuple(type(self).__name__, input_shape)
         self.dtype = None if dtype is None else np.dtype(dtype)
         self.params: dict[str, np.ndarray] = {}
@@ -98,12 +105,42 @@ class Layer:
 
     # --- conveniences ------------------------------------------------------------------------------------------
     def __call__(self, x, training: bool = False) -> np.ndarray:
-        """Run ``forward`` on ``x``, building the layer first if needed (like calling a Keras layer)."""
+        """Run ``forward`` on ``x``, building the layer first if needed (like calling a Keras layer).
+
+        Called on a placeholder of the functional API (``layer(sn.Input(shape=...))``), it computes nothing and
+        returns the placeholder of its output (see :mod:`scratchnet.symbolic`).
+        """
+        if getattr(x, "is_symbolic", False):
+            return x.through(self)
         dtype = self.dtype or np.dtype("float32")
         x = np.asarray(x).astype(dtype, copy=False)
         if not self.built:
             self.build(x.shape[1:], utils.make_rng(), dtype)
         return self.forward(x, training=training)
+
+    @property
+    def output_shape(self) -> tuple:
+        """Shape of the layer's output with the batch axis as None, as Keras shows it: ``(None, 128)``."""
+        if self.input_shape is None:
+            raise AttributeError(
+                f"Layer '{self.name}' has no output_shape yet: it is not built. Build the model first (give the first "
+                "layer an input_shape, or call the model on data)."
+            )
+        return (None, *self.compute_output_shape(self.input_shape))
+
+    @property
+    def output(self):
+        """The layer's output placeholder in the functional API (``Model(inputs, outputs=layer.output)``)."""
+        output = self.__dict__.get("_output")
+        if output is None:
+            raise AttributeError(
+                f"Layer '{self.name}' has no output yet: it has not been called on an Input or built in a model."
+            )
+        return output
+
+    @output.setter
+    def output(self, value) -> None:
+        self._output = value
 
     def count_params(self) -> int:
         return sum(p.size for p in self.params.values())

@@ -16,12 +16,15 @@ import numpy as np
 
 from scratchnet import initializers, nn, speed
 from scratchnet.layer import Layer
+from scratchnet.symbolic import Input, InputLayer
 
 __all__ = [
     "Activation",
     "Dense",
     "Dropout",
     "Flatten",
+    "Input",
+    "InputLayer",
     "Layer",
     "ReLU",
     "Sigmoid",
@@ -295,7 +298,7 @@ class Dropout(Layer):
 
 
 LAYERS: dict[str, type[Layer]] = {
-    cls.__name__: cls for cls in (Activation, Dense, Dropout, Flatten, ReLU, Sigmoid, Softmax, Tanh)
+    cls.__name__: cls for cls in (Activation, Dense, Dropout, Flatten, InputLayer, ReLU, Sigmoid, Softmax, Tanh)
 }
 
 

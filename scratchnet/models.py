@@ -27,9 +27,10 @@ import numpy as np
 from scratchnet import checks, fused, layers, saving, speed, summary, utils
 from scratchnet.explain import explain as explain_model
 from scratchnet.layer import Layer
+from scratchnet.symbolic import InputLayer, SymbolicTensor, trace_chain
 from scratchnet.training import Trainer
 
-__all__ = ["Model", "Sequential", "load_model"]
+__all__ = ["Functional", "Model", "Sequential", "load_model"]
 
 
 class Model(Trainer, Layer):
@@ -44,6 +45,18 @@ class Model(Trainer, Layer):
             By default the seed of :func:`scratchnet.utils.set_random_seed`, if one was set.
         dtype: ``'float32'`` (default, fast) or ``'float64'`` (for gradient checks).
     """
+
+    def __new__(cls, *args, **kwargs):
+        # Keras's functional API: Model(inputs=..., outputs=...) is a model over the layers between them.
+        if cls is Model:
+            if not (args or "inputs" in kwargs or "outputs" in kwargs):
+                raise TypeError(
+                    "Model() needs inputs and outputs: Model(inputs=inputs, outputs=outputs), with inputs = "
+                    "sn.Input(shape=...). A Model subclass with its own call() cannot be trained here (scratchnet "
+                    "has no autograd, on purpose): list the layers in sn.Sequential([...]) instead."
+                )
+            return super().__new__(Functional)
+        return super().__new__(cls)
 
     def __init__(self, name: str | None = None, seed: int | None = None, dtype="float32"):
         self.layers: list[Layer] = []
@@ -148,14 +161,25 @@ class Model(Trainer, Layer):
         self.backward_from_loss(y, y_pred)
         return loss
 
+    def output_example_shapes(self) -> list[tuple[int, ...]]:
+        """The shape of one example of each output (one output, unless a functional model asks for several)."""
+        return [tuple(self.output_shape[1:])]
+
     def multiply_adds_per_batch(self, batch_size: int) -> int:
         """Multiply-adds of the largest layer's matmul on one batch (for Dense: batch × in × out, about)."""
         return batch_size * max((layer.count_params() for layer in self.layers), default=0)
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
-        """``model(x)``: the forward pass on ``x`` as one batch (builds the model on first use)."""
+        """``model(x)``: the forward pass on ``x`` as one batch (builds the model on first use).
+
+        The result is a NumPy array that also has TensorFlow's ``.numpy()`` (which returns it as a plain array),
+        so ``model(x).numpy()`` from a TensorFlow tutorial runs as written.
+        """
+        if getattr(x, "is_symbolic", False):
+            return x.through(self)
         x = checks.prepare_inputs(self, x, "__call__")
-        return self.forward(x.astype(self.dtype, copy=False), training=training)
+        out = self.forward(x.astype(self.dtype, copy=False), training=training)
+        return [o.view(Outputs) for o in out] if isinstance(out, list) else out.view(Outputs)
 
     # --- looking inside, summary, saving ------------------------------------------------------------------------
     def explain(self, x, y=None, print_fn=print) -> None:
@@ -203,6 +227,7 @@ class Sequential(Model):
 
     def __init__(self, layers=None, name: str | None = None, seed: int | None = None, dtype="float32"):
         super().__init__(name=name, seed=seed, dtype=dtype)
+        self.input_spec: tuple[int, ...] | None = None  # set by an Input / InputLayer given first
         # A model's input is data: nobody reads ∂L/∂x, so its first trainable layer can skip computing it.
         self.needs_input_grad = False
         if isinstance(layers, Layer):
@@ -215,7 +240,22 @@ class Sequential(Model):
 
     # --- building -------------------------------------------------------------------------------------------
     def add(self, layer: Layer) -> None:
-        """Append a layer. If the first layer was given an ``input_shape``, the model is built right away."""
+        """Append a layer. If the first layer was given an ``input_shape``, the model is built right away.
+
+        ``Input(shape=...)`` or ``InputLayer(shape=...)`` as the first element gives the model its input shape
+        (Keras 3's way of writing ``input_shape=`` on the first layer); it is not one of ``model.layers``.
+        """
+        if isinstance(layer, SymbolicTensor) and layer.parent is None:
+            layer = layer.layer  # the InputLayer behind sn.Input(...)
+        if isinstance(layer, InputLayer):
+            if self.layers:
+                raise ValueError(
+                    f"Sequential.add: an Input or InputLayer can only come first. Received: {layer.name!r} after "
+                    f"{len(self.layers)} layers."
+                )
+            self.input_spec = layer.input_shape
+            self._changed()
+            return
         if isinstance(layer, type) and issubclass(layer, Layer):
             raise TypeError(
                 f"Sequential.add expected a layer instance. Received: the class {layer.__name__}. "
@@ -239,8 +279,9 @@ class Sequential(Model):
 
     def _changed(self) -> None:
         self.built = False
-        if self.layers and self.layers[0].input_shape is not None:
-            self.build(self.layers[0].input_shape)
+        input_shape = self.input_spec or (self.layers[0].input_shape if self.layers else None)
+        if self.layers and input_shape is not None:
+            self.build(input_shape)
         self.choose_backward()  # the output layer may have changed: decide the fused gradient again
 
     def build(self, input_shape, rng: np.random.Generator | None = None, dtype=None) -> None:
@@ -258,9 +299,21 @@ class Sequential(Model):
             if not layer.built:
                 layer.build(shape, rng, self.dtype)
             shape = tuple(layer.compute_output_shape(shape))
-        self.output_shape = shape
         self.built = True
+        self._trace_outputs()
         self.needs_input_grad = self.needs_input_grad  # passes the flag on to the (new) layers
+
+    def _trace_outputs(self) -> None:
+        """``model.inputs``, ``model.outputs`` and each ``layer.output``, for ``Model(inputs=model.inputs, ...)``."""
+        tensor = SymbolicTensor(self.input_shape, InputLayer(shape=self.input_shape), None)
+        self.inputs = [tensor]
+        for layer in self.layers:
+            tensor = SymbolicTensor(tuple(layer.compute_output_shape(tensor.example_shape)), layer, tensor)
+            tensor.model = self
+            # A layer shared with another model keeps the output it got there first (as in Keras).
+            if getattr(layer.__dict__.get("_output"), "model", self) is self:
+                layer.output = tensor
+        self.outputs = [tensor]
 
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)
@@ -327,6 +380,7 @@ class Sequential(Model):
             "dtype": self.dtype.name,
             "input_shape": None if self.input_shape is None else list(self.input_shape),
             "layers": [saving.layer_to_json(layer) for layer in self.layers],
+            **({"output_positions": self.output_positions} if getattr(self, "output_positions", None) else {}),
         }
 
     @classmethod
@@ -342,7 +396,60 @@ class Sequential(Model):
         return model
 
 
+class Functional(Sequential):
+    """What ``Model(inputs=..., outputs=...)`` makes: the chain of layers between them, as a Sequential.
+
+    With one output it is a Sequential over those layers, and trains through the same loop and the same fused
+    gradient. With several outputs along the chain (``outputs=[layer.output for layer in model.layers]``) it
+    returns a list of arrays, one per output, from ``predict`` and ``model(x)``: for looking, not training.
+    See :mod:`scratchnet.symbolic`.
+    """
+
+    def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
+        input_shape, chain, positions = trace_chain(inputs, outputs)
+        super().__init__(name=name or "functional", **kwargs)
+        self.input_spec = input_shape
+        self.output_positions = positions
+        for layer in chain:
+            self.add(layer)
+
+    def forward(self, x: np.ndarray, training: bool = False):
+        if self.output_positions is None:
+            return super().forward(x, training=training)
+        seen = []
+        for layer in self.layers[: max(self.output_positions) + 1]:
+            x = layer.forward(x, training=training)
+            seen.append(x)
+        return [seen[i] for i in self.output_positions]
+
+    def output_example_shapes(self) -> list[tuple[int, ...]]:
+        shapes = [shape for _, shape in self.layer_output_shapes()]
+        return [shapes[i] for i in self.output_positions] if self.output_positions else [shapes[-1]]
+
+    def compile(self, *args, **kwargs) -> None:
+        if self.output_positions is not None:
+            raise ValueError(
+                f"Model '{self.name}' has {len(self.output_positions)} outputs: it can predict (one array per "
+                "output) but not be trained, as scratchnet trains models with one output and one loss. Train the "
+                "model the layers came from, then look at it through this one."
+            )
+        super().compile(*args, **kwargs)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
+        config = {k: v for k, v in config.items() if k != "output_positions"}
+        return Sequential.from_config(config, custom_objects)
+
+
+class Outputs(np.ndarray):
+    """What ``model(x)`` returns: a NumPy array with TensorFlow's ``.numpy()`` too (it returns the plain array)."""
+
+    def numpy(self) -> np.ndarray:
+        return self.view(np.ndarray)
+
+
 layers.register(Sequential)
+layers.register(Functional)
 
 
 def load_model(path, custom_objects: dict | None = None) -> Model:

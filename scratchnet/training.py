@@ -234,22 +234,25 @@ class Trainer:
 
         Returns:
             An array (N, *output_shape) in the model's dtype; for a softmax classifier each row sums to 1,
-            and ``np.argmax(predictions[i])`` is the predicted class of example i.
+            and ``np.argmax(predictions[i])`` is the predicted class of example i. A model with several
+            outputs (functional API) returns a list of such arrays, one per output.
         """
         batch_size = checks.positive_int("predict()", "batch_size", batch_size)
         x = checks.prepare_inputs(self, x, "predict")
         hints.check_input_scale(self, x)
-        out = np.empty((len(x), *self.output_shape), dtype=self.dtype)
+        outs = [np.empty((len(x), *shape), dtype=self.dtype) for shape in self.output_example_shapes()]
         steps = math.ceil(len(x) / batch_size)
         cbs = CallbackList(None, model=self, add_progbar=verbose != 0, verbose=verbose, steps=steps)
         cbs.on_predict_begin()
         with speed.blas_threads(self.multiply_adds_per_batch(batch_size)):
             for step, rows in batches(len(x), batch_size):
                 cbs.on_predict_batch_begin(step)
-                out[rows] = self.forward(x[rows].astype(self.dtype, copy=False), training=False)
+                y_pred = self.forward(x[rows].astype(self.dtype, copy=False), training=False)
+                for out, batch_out in zip(outs, y_pred if isinstance(y_pred, list) else [y_pred], strict=True):
+                    out[rows] = batch_out
                 cbs.on_predict_batch_end(step, {})
         cbs.on_predict_end()
-        return out
+        return outs if getattr(self, "output_positions", None) else outs[0]
 
     # --- one batch ------------------------------------------------------------------------------------------------
     def train_on_batch(self, x, y, return_dict: bool = False):

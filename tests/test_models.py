@@ -248,7 +248,7 @@ def test_add_builds_like_the_constructor():
     model = sn.Sequential(seed=0)
     model.add(layers.Flatten(input_shape=(2, 3)))
     model.add(layers.Dense(4))
-    assert model.built and model.output_shape == (4,)
+    assert model.built and model.output_shape == (None, 4)
     assert model.predict(np.ones((5, 2, 3))).shape == (5, 4)
 
 
@@ -373,8 +373,8 @@ def test_pop_removes_the_last_layer_and_rebuilds():
     model = mnist_model(input_shape=(28, 28))
     last = model.pop()
     assert last.units == 10 and len(model.layers) == 2
-    assert model.output_shape == (128,)
+    assert model.output_shape == (None, 128)
     model.add(layers.Dense(3, activation="softmax"))
-    assert model.output_shape == (3,) and model.count_params() == 784 * 128 + 128 + 128 * 3 + 3
+    assert model.output_shape == (None, 3) and model.count_params() == 784 * 128 + 128 + 128 * 3 + 3
     empty = sn.Sequential()
     assert "has no layers to remove" in raised(TypeError, empty.pop)

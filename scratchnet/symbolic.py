@@ -1,0 +1,168 @@
+"""The functional API's placeholders: ``Input``, the symbolic tensors layers pass along, and the chain they trace.
+
+In Keras a model can be written by calling layers on a placeholder instead of listing them::
+
+    inputs = sn.Input(shape=(28, 28))
+    x = sn.layers.Flatten()(inputs)
+    x = sn.layers.Dense(128, activation="relu")(x)
+    outputs = sn.layers.Dense(10, activation="softmax")(x)
+    model = sn.Model(inputs=inputs, outputs=outputs)
+
+Calling a layer on a :class:`SymbolicTensor` computes nothing: it returns a new placeholder that remembers which
+layer made it from which input. ``Model(inputs, outputs)`` then walks back from the outputs to the input and
+finds the layers in order. scratchnet has no general graph engine, on purpose: what learners build with the
+functional API is a chain (each layer used once, one input), and a chain is exactly a :class:`Sequential`, which
+trains through the same loop and the same fused gradient. A model may also ask for several outputs along that
+chain (``outputs=[layer.output for layer in model.layers]``, the feature-map pictures): ``predict`` then returns
+a list of arrays, one per output. Graphs that branch or merge (a layer used twice, ``Add``, ``Concatenate``) are
+refused with a clear error: their backward would have to add up the gradients of every use of a tensor.
+"""
+
+from __future__ import annotations
+
+from scratchnet.layer import Layer, _shape_tuple
+
+__all__ = ["Input", "InputLayer", "SymbolicTensor", "trace_chain"]
+
+
+class SymbolicTensor:
+    """A placeholder for the output of a layer in a model being described: a shape, and where it came from.
+
+    Attributes:
+        shape: ``(None, *example_shape)``, as Keras prints it.
+        layer: the layer that produced it (an :class:`InputLayer` for ``Input``).
+        parent: the tensor that layer was called on (None for an input).
+    """
+
+    is_symbolic = True
+
+    def __init__(self, example_shape: tuple[int, ...], layer: Layer, parent: SymbolicTensor | None):
+        self.example_shape = tuple(example_shape)
+        self.layer = layer
+        self.parent = parent
+        self.model = None  # the model whose build traced it (None: a layer called on an Input by hand)
+
+    @property
+    def shape(self) -> tuple:
+        return (None, *self.example_shape)
+
+    def through(self, layer: Layer) -> SymbolicTensor:
+        """What ``layer(self)`` returns: the output placeholder of ``layer`` on this input."""
+        if layer.input_shape is not None and layer.input_shape != self.example_shape and layer.built:
+            raise ValueError(
+                f"Layer '{layer.name}' was built for inputs of shape {(None, *layer.input_shape)}. "
+                f"Received: a symbolic input of shape {self.shape}."
+            )
+        if getattr(layer, "_symbolic_input", None) is not None and layer._symbolic_input is not self:
+            raise ValueError(
+                f"Layer '{layer.name}' is called a second time, on another input. scratchnet's functional API builds "
+                "chains, where each layer is used once: shared layers (and Add, Concatenate) would need a graph "
+                "whose backward adds up the gradients of every use. Create a second layer instead."
+            )
+        layer._symbolic_input = self
+        output = SymbolicTensor(tuple(layer.compute_output_shape(self.example_shape)), layer, self)
+        layer.output = output
+        return output
+
+    def __repr__(self) -> str:
+        return f"<SymbolicTensor shape={self.shape}, from layer '{self.layer.name}'>"
+
+
+class InputLayer(Layer):
+    """The input of a model: it passes its batch on unchanged and only says what shape one example has.
+
+    Forward:   y  = x          x: (N, *shape)  ->  y: (N, *shape)
+    Backward:  dx = dy
+
+    ``Sequential([InputLayer(shape=(28, 28)), ...])`` or ``Sequential([Input(shape=(28, 28)), ...])`` gives the
+    model its input shape, like ``input_shape=`` on the first layer; it is not listed in ``model.layers``.
+
+    Args:
+        shape: shape of one example, without the batch axis (Keras 3's name); ``input_shape`` is Keras 2's.
+    """
+
+    def __init__(self, shape=None, input_shape=None, batch_size=None, name=None, dtype=None, **kwargs):
+        shape = shape if shape is not None else input_shape
+        if shape is None:
+            raise ValueError("InputLayer expected `shape`, the shape of one example, e.g. shape=(28, 28).")
+        super().__init__(name=name, input_shape=shape, dtype=dtype, **kwargs)
+
+    def forward(self, x, training=False):
+        return x
+
+    def backward(self, dy):
+        return dy
+
+
+def Input(shape=None, batch_size=None, name: str | None = None, dtype=None, **kwargs) -> SymbolicTensor:
+    """The placeholder a functional model starts from: ``inputs = Input(shape=(28, 28))``.
+
+    Args:
+        shape: shape of one example, without the batch axis, e.g. ``(28, 28)`` or ``(784,)``.
+        batch_size, dtype: accepted as in Keras; the batch size is fixed by ``fit``/``predict``, the dtype by the
+            model.
+    """
+    if shape is None and "batch_shape" in kwargs:
+        shape = tuple(kwargs.pop("batch_shape"))[1:]
+    if kwargs:
+        raise TypeError(f"Input() got unexpected arguments. Received: {sorted(kwargs)}. Expected shape=(...).")
+    shape = _shape_tuple("Input", shape) if shape is not None else None
+    if shape is None:
+        raise ValueError(
+            "Input expected `shape`, the shape of one example without the batch axis, e.g. shape=(28, 28)."
+        )
+    layer = InputLayer(shape=shape, name=name)
+    tensor = SymbolicTensor(shape, layer, None)
+    layer.output = tensor
+    return tensor
+
+
+def trace_chain(inputs, outputs) -> tuple[tuple[int, ...], list[Layer], list[int] | None]:
+    """The chain of layers from ``inputs`` to ``outputs``: ``(input shape, layers, output positions)``.
+
+    Output positions are the indices in ``layers`` whose outputs the model returns (None: just the last one).
+
+    Raises:
+        ValueError: if the inputs and outputs are not placeholders, or do not lie on one chain.
+    """
+    inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+    many = isinstance(outputs, (list, tuple))
+    outputs = list(outputs) if many else [outputs]
+    for what, tensors in (("inputs", inputs), ("outputs", outputs)):
+        for t in tensors:
+            if not isinstance(t, SymbolicTensor):
+                raise TypeError(
+                    f"Model expected {what} made by sn.Input(...) and layers called on it. Received: an object of "
+                    f"type {type(t).__name__}. Write inputs = sn.Input(shape=...), x = sn.layers.Dense(...)(inputs)."
+                )
+    if len(inputs) != 1:
+        raise ValueError(
+            f"Model supports one input. Received: {len(inputs)} inputs. Models with several inputs need a graph "
+            "that merges them, which scratchnet does not build."
+        )
+    (start,) = inputs
+    # The longest output's path back to the input is the chain; every other output must lie on it.
+    paths = []
+    for t in outputs:
+        path, node = [], t
+        while node is not None and node is not start:
+            path.append(node)
+            node = node.parent
+        if node is None:
+            raise ValueError(
+                f"Model: the output {t!r} was not computed from the given input. Pass the Input the layers were "
+                "called on."
+            )
+        paths.append(path[::-1])
+    chain = max(paths, key=len)
+    for path in paths:
+        if path != chain[: len(path)]:
+            raise ValueError(
+                "Model: these outputs branch off different paths from the input. scratchnet builds chains of "
+                "layers (each output on one line from the input), not graphs that branch and merge."
+            )
+    layers = [t.layer for t in chain]
+    positions = [len(path) - 1 for path in paths]
+    if not many and positions == [len(layers) - 1]:
+        positions = None
+    return start.example_shape, layers, positions
