@@ -99,6 +99,7 @@ class Trainer:
         validation_split: float = 0.0,
         validation_data=None,
         shuffle: bool = True,
+        initial_epoch: int = 0,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches. Returns a ``History``.
 
@@ -116,12 +117,15 @@ class Trainer:
                 held out to compute ``val_*`` metrics after each epoch.
             validation_data: ``(x_val, y_val)``; takes precedence over ``validation_split``.
             shuffle: reshuffle the order of examples before each epoch.
+            initial_epoch: the epoch to start from, to resume a run: ``fit(..., epochs=10, initial_epoch=5)``
+                trains epochs 6 to 10 (as Keras counts them).
 
         Returns:
             A ``History`` whose ``history`` dict holds per-epoch lists: ``loss``, the metrics, ``val_*``.
         """
         batch_size = checks.positive_int("fit()", "batch_size", batch_size)
         epochs = checks.positive_int("fit()", "epochs", epochs, allow_zero=True)
+        initial_epoch = checks.positive_int("fit()", "initial_epoch", initial_epoch, allow_zero=True)
         x, y = checks.prepare_data(self, x, y, "fit")
         x, y, val = self._validation(x, y, validation_split, validation_data)
         n = len(x)
@@ -139,7 +143,7 @@ class Trainer:
         cbs.on_train_begin()
         epoch_logs: dict = {}
         with speed.blas_threads(self.multiply_adds_per_batch(batch_size)):
-            for epoch in range(epochs):
+            for epoch in range(initial_epoch, epochs):
                 cbs.on_epoch_begin(epoch)
                 # A new order each epoch: a permutation of indices, never a permuted copy of the data.
                 order = self.rng.permutation(n) if shuffle else None

@@ -408,3 +408,13 @@ def test_the_acceptance_program_reaches_keras_accuracy_on_full_fashion_mnist(mon
     print(f"test accuracy: {test_acc:.4f}")
     assert test_acc >= 0.86, f"Keras reaches 0.86-0.88 with this model; scratchnet reached {test_acc:.4f}"
     assert "1875/1875" in capsys.readouterr().out
+
+
+def test_initial_epoch_resumes_the_count_as_keras_does(capsys):
+    x, y = blobs(64)
+    model = classifier()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    history = model.fit(x, y, epochs=5, initial_epoch=3, verbose=2)
+    assert history.epoch == [3, 4]
+    out = capsys.readouterr().out
+    assert "Epoch 4/5" in out and "Epoch 5/5" in out and "Epoch 3/5" not in out
