@@ -126,7 +126,7 @@ def prepare_data(model, x, y, who: str) -> tuple[np.ndarray, np.ndarray]:
         RuntimeError: if the model is not compiled.
         ValueError: for missing, mismatched or non-finite targets, or labels the loss cannot take.
     """
-    if model.optimizer is None or model.loss is None:
+    if model.loss is None:  # (the copies explain works on have a loss and no optimizer)
         raise RuntimeError(
             f"You must call compile(optimizer=..., loss=...) before {who}(). For example: "
             "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])."

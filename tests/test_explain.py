@@ -252,7 +252,7 @@ def test_explain_changes_nothing_and_training_after_it_is_the_same():
         np.testing.assert_array_equal(a, b)
 
 
-def test_unbuilt_model_gets_the_weights_fit_would_give_it():
+def test_unbuilt_model_stays_unbuilt_and_gets_the_weights_fit_would_give_it():
     def model():
         m = sn.Sequential([Flatten(), Dense(16, activation="relu"), Dense(10, activation="softmax")], seed=5)
         m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
@@ -261,7 +261,7 @@ def test_unbuilt_model_gets_the_weights_fit_would_give_it():
     x, y = images(16)
     explained, plain = model(), model()
     run(explained, x, y)
-    assert explained.built
+    assert not explained.built  # explain built its copy, not the model (issue 9, trap 5)
     explained.fit(x, y, epochs=1, verbose=0)
     plain.fit(x, y, epochs=1, verbose=0)
     for a, b in zip(explained.get_weights(), plain.get_weights(), strict=True):
@@ -359,3 +359,14 @@ def test_sigmoid_layer_with_binary_crossentropy():
     # Sigmoid + binary cross-entropy is fused, like softmax + cross-entropy (scratchnet/fused.py).
     assert has_line(lines, "dz = (p - y) / (N * D)", "(2, 1)")
     assert has_line(lines, "dx", "not computed")
+
+
+def test_explain_on_an_unbuilt_model_leaves_it_unbuilt():
+    # Issue 9, trap 5: the README says explain works on a copy; checking the data used to build the user's model.
+    model = sn.Sequential([sn.layers.Flatten(), Dense(4, activation="relu"), Dense(3, activation="softmax")], seed=1)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x = np.random.default_rng(0).random((2, 5, 5))
+    lines = []
+    model.explain(x, np.array([0, 2]), print_fn=lines.append)
+    assert any("dW = x.T @ dz" in line for line in lines)
+    assert not model.built and model.layers[1].params == {}

@@ -108,12 +108,12 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
             "No targets y were given, so there is no loss to differentiate: the backward pass needs one. "
             "Pass them too: model.explain(x[:2], y[:2])."
         )
-    if why_forward_only is None:
-        x, y = checks.prepare_data(model, x, _first_rows(y, examples), "explain")
-    else:
-        x = checks.prepare_inputs(model, x, "explain")
-
+    # The copy first: checking the data builds an unbuilt model, and that must happen to the copy, not to yours.
     net = detached_copy(model)
+    if why_forward_only is None:
+        x, y = checks.prepare_data(net, x, _first_rows(y, examples), "explain")
+    else:
+        x = checks.prepare_inputs(net, x, "explain")
     out = _Printer(print_fn)
     x = x.astype(net.dtype, copy=False)
     n = len(x)
