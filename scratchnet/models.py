@@ -19,22 +19,19 @@ One training step, the whole of backprop, is four lines (see :meth:`Sequential.t
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import tempfile
 import warnings
 
 import numpy as np
 
-from scratchnet import blas, losses, metrics, optimizers, utils
+from scratchnet import blas, losses, metrics, optimizers, saving, utils
 from scratchnet import layers as layers_module
 from scratchnet.callbacks import CallbackList
 from scratchnet.layers import Layer
 
 __all__ = ["Sequential", "load_model"]
 
-_FORMAT_VERSION = 1
+load_model = saving.load_model  # sn.models.load_model, as tf.keras.models.load_model
 
 
 class Sequential(Layer):
@@ -664,9 +661,9 @@ class Sequential(Layer):
         }
 
     @classmethod
-    def from_config(cls, config: dict) -> Sequential:
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
         model = cls(
-            [_layer_from_json(spec) for spec in config["layers"]],
+            [_layer_from_json(spec, custom_objects) for spec in config["layers"]],
             name=config.get("name"),
             seed=config.get("seed"),
             dtype=config.get("dtype", "float32"),
@@ -676,43 +673,16 @@ class Sequential(Layer):
         return model
 
     def save_weights(self, path) -> None:
-        """Save all weights to a ``.npz`` file, atomically (a crash never leaves a half-written file)."""
-        self._check_built("save_weights")
-        arrays = {f"weight_{i:03d}": w for i, w in enumerate(self.trainable_weights)}
-        arrays["weight_names"] = _json_bytes(self.weight_names)
-        _atomic_savez(path, arrays)
+        """Save all weights to a ``.npz`` file, atomically (see :func:`scratchnet.saving.save_weights`)."""
+        saving.save_weights(self, path)
 
     def load_weights(self, path) -> None:
-        """Load weights saved by :meth:`save_weights` or :meth:`save` (shapes are checked first)."""
-        self._check_built("load_weights")
-        with np.load(path, allow_pickle=False) as data:
-            keys = sorted(k for k in data.files if k.startswith("weight_") and k != "weight_names")
-            weights = [data[k] for k in keys]
-        self.set_weights(weights)
+        """Load weights saved by :meth:`save_weights` or :meth:`save` (see :func:`scratchnet.saving.load_weights`)."""
+        saving.load_weights(self, path)
 
     def save(self, path) -> None:
-        """Save architecture (JSON), compile settings and weights to one ``.npz`` file; no pickle involved.
-
-        Load it back with :func:`scratchnet.models.load_model`. The optimizer's running state (Adam's moments)
-        is not saved: training resumes with a fresh optimizer.
-        """
-        self._check_built("save")
-        spec = {"format_version": _FORMAT_VERSION, "class_name": "Sequential", "config": self.get_config()}
-        if self.optimizer is not None:
-            spec["compile"] = {
-                "optimizer": {
-                    "class_name": type(self.optimizer).__name__,
-                    "config": self.optimizer.get_config(),
-                },
-                "loss": None
-                if self.loss is None
-                else {"class_name": type(self.loss).__name__, "config": self.loss.get_config()},
-                "metrics": self.metric_names,
-            }
-        arrays = {f"weight_{i:03d}": w for i, w in enumerate(self.trainable_weights)}
-        arrays["weight_names"] = _json_bytes(self.weight_names)
-        arrays["model_config"] = _json_bytes(spec)
-        _atomic_savez(path, arrays)
+        """Save architecture, compile settings and weights to one ``.npz`` file (see :mod:`scratchnet.saving`)."""
+        saving.save_model(self, path)
 
     def _check_built(self, method):
         if not self.built:
@@ -720,38 +690,6 @@ class Sequential(Layer):
                 f"Model '{self.name}' is not built yet, so {method}() has no weights to work on. Build it first: "
                 "call it on data, or give the first layer an input_shape."
             )
-
-
-def load_model(path) -> Sequential:
-    """Load a model saved with ``model.save(path)``: architecture, compile settings and weights.
-
-    >>> # model.save("model.npz"); same = load_model("model.npz")
-    """
-    with np.load(path, allow_pickle=False) as data:
-        if "model_config" not in data.files:
-            raise ValueError(
-                f"load_model: {path} holds weights only (no model_config). Build the model in code, then call "
-                "model.load_weights(path)."
-            )
-        spec = json.loads(bytes(data["model_config"]).decode())
-        keys = sorted(k for k in data.files if k.startswith("weight_") and k != "weight_names")
-        weights = [data[k] for k in keys]
-    if spec.get("class_name") != "Sequential":
-        raise ValueError(f"load_model: expected a saved Sequential. Received: class_name={spec.get('class_name')!r}.")
-    model = Sequential.from_config(spec["config"])
-    if model.built:
-        model.set_weights(weights)
-    compile_spec = spec.get("compile")
-    if compile_spec:
-        optimizer = optimizers.OPTIMIZERS[compile_spec["optimizer"]["class_name"].lower()](
-            **compile_spec["optimizer"]["config"]
-        )
-        loss = None
-        if compile_spec["loss"] is not None:
-            loss_cls = {cls.__name__: cls for cls in losses.LOSSES.values()}[compile_spec["loss"]["class_name"]]
-            loss = loss_cls(**compile_spec["loss"]["config"])
-        model.compile(optimizer=optimizer, loss=loss, metrics=compile_spec["metrics"] or None)
-    return model
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
@@ -807,32 +745,8 @@ def _layer_to_json(layer: Layer) -> dict:
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 
-def _layer_from_json(spec: dict) -> Layer:
+def _layer_from_json(spec: dict, custom_objects: dict | None = None) -> Layer:
     if spec["class_name"] == "Sequential":
-        return Sequential.from_config(spec["config"])
-    return layers_module.get(spec["class_name"]).from_config(spec["config"])
-
-
-def _json_bytes(obj) -> np.ndarray:
-    return np.frombuffer(json.dumps(obj).encode(), dtype=np.uint8)
-
-
-def _atomic_savez(path, arrays: dict) -> None:
-    """Write ``arrays`` to ``path`` as .npz via a temp file in the same folder, fsync, then rename.
-
-    os.replace is atomic, so whoever opens ``path`` sees either the old file or the complete new one, never a
-    half-written one; the temp file is removed if anything fails.
-    """
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+        return Sequential.from_config(spec["config"], custom_objects)
+    cls = (custom_objects or {}).get(spec["class_name"]) or layers_module.get(spec["class_name"])
+    return cls.from_config(spec["config"])

@@ -328,4 +328,4 @@ def test_load_model_on_a_weights_only_file(tmp_path):
     path = tmp_path / "weights.npz"
     mnist_model(input_shape=(28, 28)).save_weights(path)
     message = raised(ValueError, sn.models.load_model, path)
-    assert "holds weights only (no model_config)" in message and "model.load_weights(path)" in message
+    assert "holds weights only (no model_config)" in message and f"model.load_weights('{path}')" in message
