@@ -130,7 +130,7 @@ def load_model(path, custom_objects: dict | None = None):
         model = Sequential.from_config(spec["config"], custom_objects=custom_objects)
     except (KeyError, TypeError, ValueError) as e:
         raise ValueError(
-            f"load_model: could not rebuild the model saved in '{path}' from its config: "
+            f"load_model(): could not rebuild the model saved in '{path}' from its config: "
             f"{type(e).__name__}: {e}. If it uses a layer of your own, check that its get_config() returns "
             "exactly the arguments its __init__ takes."
         ) from None
