@@ -28,6 +28,7 @@ and stops early when a callback sets ``self.model.stop_training = True``. The cl
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
@@ -473,16 +474,20 @@ class EarlyStopping(Callback):
                 f"EarlyStopping expected mode to be one of 'auto', 'min', 'max'. Received: mode={mode!r}. "
                 f"Use 'min' for a loss, 'max' for an accuracy, or 'auto' to decide from the monitor's name."
             )
+        if not isinstance(monitor, str):
+            raise TypeError(
+                f"EarlyStopping expected monitor to be a metric name such as 'val_loss'. Received: monitor={monitor!r}."
+            )
         if mode == "auto":
             mode = "max" if ("acc" in monitor or "auc" in monitor) else "min"
         self.monitor = monitor
         self.mode = mode
-        self.min_delta = abs(min_delta)
-        self.patience = patience
+        self.min_delta = abs(_real("min_delta", min_delta))
+        self.patience = _non_negative_int("patience", patience)
         self.verbose = verbose
-        self.baseline = baseline
+        self.baseline = None if baseline is None else _real("baseline", baseline)
         self.restore_best_weights = restore_best_weights
-        self.start_from_epoch = start_from_epoch
+        self.start_from_epoch = _non_negative_int("start_from_epoch", start_from_epoch)
         self._reset()
 
     def _reset(self) -> None:
@@ -550,6 +555,23 @@ class EarlyStopping(Callback):
             )
             return None
         return float(value)
+
+
+def _non_negative_int(name: str, value) -> int:
+    # np.int64 (e.g. from np.arange or a grid search) is as good as an int; "3" or 2.5 is a mistake to say now,
+    # not at the end of the first epoch.
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(
+            f"EarlyStopping expected {name} to be a non-negative integer (a number of epochs). "
+            f"Received: {name}={value!r}."
+        )
+    return int(value)
+
+
+def _real(name: str, value) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"EarlyStopping expected {name} to be a finite number. Received: {name}={value!r}.")
+    return float(value)
 
 
 class TerminateOnNaN(Callback):

@@ -14,6 +14,7 @@ Updates happen *in place* (``p -= ...``), so the arrays the layers hold stay the
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -25,7 +26,9 @@ FLUSH_DENORMALS_EVERY = 64
 
 
 def _check_hyper(who: str, name: str, value, low: float, high: float | None = None, low_open: bool = False):
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    # Any real number, NumPy scalars included (np.float32(0.01) from a config or a grid); stored as a Python float
+    # so that no np.float64 scalar reaches the update arithmetic and turns float32 arrays into float64.
+    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and math.isfinite(value)
     if ok:
         ok = (value > low if low_open else value >= low) and (high is None or value < high)
     if not ok:
@@ -74,8 +77,8 @@ class Optimizer:
 
         Why: state that decays every step but is rarely refreshed sinks into the *denormal* range and stays
         there. On MNIST-like images the border pixels are almost always 0, so the gradients of their weights
-        are too, and Adam's ``m_sum *= beta_1`` shrinks those moments by 10% a step until they reach the
-        smallest denormal, 1.4e-45, where they stick: 0.9 * 1.4e-45 rounds back to 1.4e-45. Arithmetic on
+        are too, and Adam's ``m = beta_1 * m + (1 - beta_1) * g`` shrinks those moments by 10% a step until they
+        reach the smallest denormal, 1.4e-45, where they stick: 0.9 * 1.4e-45 rounds back to 1.4e-45. Arithmetic on
         denormals is many times slower on common CPUs: after one epoch of Fashion-MNIST about 7% of the first
         moments are denormal and Adam's update takes about 12% longer. In exact arithmetic those values would
         be 0 by now and their effect on a parameter is below 1e-38, so flushing them changes nothing but the

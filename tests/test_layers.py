@@ -306,3 +306,15 @@ def test_layers_get_distinct_keras_style_names():
     assert a.name.startswith("dense") and b.name.startswith("dense")
     assert layers.Dense(2, name="mine").name == "mine"
     assert layers.ReLU().name.startswith("re_lu")
+
+
+@pytest.mark.parametrize("rate", [np.float32(0.2), np.float64(0.2), np.int64(0)])
+def test_dropout_accepts_numpy_scalar_rates_as_python_floats(rate):
+    layer = layers.Dropout(rate)
+    assert type(layer.rate) is float and layer.rate == pytest.approx(float(rate))
+
+
+@pytest.mark.parametrize("rate", ["0.2", np.bool_(True), float("nan"), np.float32(1.0), -0.1])
+def test_dropout_refuses_rates_that_are_not_in_0_1(rate):
+    with pytest.raises(ValueError, match="Dropout expected `rate` to be a float in"):
+        layers.Dropout(rate)

@@ -268,3 +268,13 @@ def test_losses_by_keras_name(name, cls):
         assert loss.from_logits is False
     instance = cls()
     assert losses.get(instance) is instance
+
+
+def test_a_custom_loss_without_forward_or_backward_says_what_to_implement():
+    class MyLoss(losses.Loss):
+        pass
+
+    with pytest.raises(NotImplementedError, match=r"MyLoss must implement forward\(self, y_true, y_pred\)"):
+        MyLoss()(np.zeros(3), np.zeros(3))
+    with pytest.raises(NotImplementedError, match=r"MyLoss must implement backward\(self, y_true, y_pred\).*1/N"):
+        MyLoss().backward(np.zeros(3), np.zeros(3))
