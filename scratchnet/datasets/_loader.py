@@ -30,6 +30,7 @@ PathLike = str | os.PathLike[str] | None
 
 def load(spec: DatasetSpec, data_dir: PathLike, download: bool, verbose: int, system_dirs: Sequence[str]) -> Arrays:
     """``load_data`` for any four-file IDX dataset; see ``mnist.load_data`` for the contract."""
+    _check_arguments(data_dir, download, verbose)
     train_images, train_labels, test_images, test_labels = _payloads(spec, data_dir, download, verbose, system_dirs)
     names = [f"{spec.title} {f.name}" for f in spec.files]
     x_train, y_train = read_idx_pair(
@@ -43,6 +44,18 @@ def load(spec: DatasetSpec, data_dir: PathLike, download: bool, verbose: int, sy
                 f"{name}: expected uint8 images of shape {expected}. Received: shape={x.shape}, dtype={x.dtype}."
             )
     return (x_train, y_train), (x_test, y_test)
+
+
+def _check_arguments(data_dir: PathLike, download: bool, verbose: int) -> None:
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(
+            "load_data expected data_dir to be a folder path (a str or a pathlib.Path) holding the dataset's folder, "
+            f"or None. Received: data_dir={data_dir!r} of type {type(data_dir).__name__}."
+        )
+    if not isinstance(download, (bool, np.bool_)):
+        raise TypeError(f"load_data expected download to be True or False. Received: download={download!r}.")
+    if isinstance(verbose, bool) or not isinstance(verbose, (int, np.integer)):
+        raise TypeError(f"load_data expected verbose to be 0 or 1. Received: verbose={verbose!r}.")
 
 
 def available_locally(spec: DatasetSpec, data_dir: PathLike, system_dirs: Sequence[str]) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import os
 import pathlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -131,3 +132,17 @@ def test_an_unreadable_cache_folder_is_named_in_the_message(tiny, tmp_path, monk
     assert f"chmod u+rwx {blocked}" in message
     assert f"{blocked / 'tiny' / 'train-images-idx3-ubyte.gz'} cannot be read (Permission denied)" in message
     assert _locations.user_cache_root() != blocked
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"data_dir": 5}, "data_dir to be a folder path (a str or a pathlib.Path)"),
+        ({"download": "no"}, "download to be True or False. Received: download='no'"),
+        ({"verbose": "1"}, "verbose to be 0 or 1"),
+    ],
+)
+def test_arguments_of_the_wrong_type_are_named(tiny, kwargs, message):
+    arguments = {"data_dir": None, "download": False, "verbose": 0, **kwargs}
+    with pytest.raises(TypeError, match=re.escape(message)):
+        _loader.load(tiny.spec, arguments["data_dir"], arguments["download"], arguments["verbose"], ())
