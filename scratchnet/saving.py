@@ -186,8 +186,9 @@ def _check_save_path(path, who: str) -> str:
     path = _as_path(path, who)
     if os.path.isdir(path) or path.endswith(("/", os.sep)):
         stem = path.rstrip("/" + os.sep) or "model"
+        what = "is a folder" if os.path.isdir(path) else "ends with a slash, so it names a folder"
         raise IsADirectoryError(
-            f"{who}(): '{path}' is a folder, and scratchnet saves a model as one file. Give a file name, e.g. "
+            f"{who}(): '{path}' {what}, and scratchnet saves a model as one file. Give a file name, e.g. "
             f"{who}('{os.path.join(stem, 'model.npz')}') to save inside the folder, or {who}('{stem}.npz')."
         )
     folder = os.path.dirname(os.path.abspath(path))

@@ -242,6 +242,13 @@ def test_saving_to_an_existing_folder_suggests_a_file_name(tmp_path, monkeypatch
     assert os.listdir(tmp_path / "saved_model") == []
 
 
+def test_saving_to_a_path_ending_in_a_slash_says_it_names_a_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(IsADirectoryError, match=r"'out/' ends with a slash, so it names a folder.*save\('out.npz'\)"):
+        small_model().save("out/")
+    assert os.listdir(tmp_path) == []
+
+
 def test_saving_into_a_read_only_folder_names_the_folder(tmp_path, monkeypatch):
     # As root, chmod cannot make a folder read-only, so the refusal comes from mkstemp as the OS would give it.
     def refuse(*args, **kwargs):
