@@ -31,6 +31,7 @@ PathLike = str | os.PathLike[str] | None
 def load(spec: DatasetSpec, data_dir: PathLike, download: bool, verbose: int, system_dirs: Sequence[str]) -> Arrays:
     """``load_data`` for any four-file IDX dataset; see ``mnist.load_data`` for the contract."""
     _check_arguments(data_dir, download, verbose)
+    data_dir = _unless_keras_path(data_dir)
     train_images, train_labels, test_images, test_labels = _payloads(spec, data_dir, download, verbose, system_dirs)
     names = [f"{spec.title} {f.name}" for f in spec.files]
     x_train, y_train = read_idx_pair(
@@ -44,6 +45,17 @@ def load(spec: DatasetSpec, data_dir: PathLike, download: bool, verbose: int, sy
                 f"{name}: expected uint8 images of shape {expected}. Received: shape={x.shape}, dtype={x.dtype}."
             )
     return (x_train, y_train), (x_test, y_test)
+
+
+def _unless_keras_path(data_dir: PathLike) -> PathLike:
+    """None for Keras's ``load_data("mnist.npz")``: that first argument names Keras's cached copy, not a folder.
+
+    scratchnet reads the original IDX files instead, so the name has nothing to point at; taking it as a folder
+    would create ``mnist.npz/mnist/`` and download into it.
+    """
+    if data_dir is not None and os.fspath(data_dir).endswith(".npz") and not os.path.isdir(data_dir):
+        return None
+    return data_dir
 
 
 def _check_arguments(data_dir: PathLike, download: bool, verbose: int) -> None:
@@ -60,6 +72,7 @@ def _check_arguments(data_dir: PathLike, download: bool, verbose: int) -> None:
 
 def available_locally(spec: DatasetSpec, data_dir: PathLike, system_dirs: Sequence[str]) -> bool:
     """True when each of the four files has a verified copy in one of the searched folders."""
+    data_dir = _unless_keras_path(data_dir)
     dirs = search_dirs(spec.dirname, data_dir, system_dirs)
     return all(_find(f, dirs)[0] is not None for f in spec.files)
 

@@ -146,3 +146,20 @@ def test_arguments_of_the_wrong_type_are_named(tiny, kwargs, message):
     arguments = {"data_dir": None, "download": False, "verbose": 0, **kwargs}
     with pytest.raises(TypeError, match=re.escape(message)):
         _loader.load(tiny.spec, arguments["data_dir"], arguments["download"], arguments["verbose"], ())
+
+
+def test_keras_mnist_npz_path_argument_is_not_taken_as_a_folder(tiny, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    place(tiny, cache_root() / "tiny")
+    (x_train, _), _ = _loader.load(tiny.spec, "mnist.npz", False, 0, ())  # Keras: mnist.load_data("mnist.npz")
+    assert x_train.shape == (6, 28, 28)
+    assert not (tmp_path / "mnist.npz").exists()
+
+
+def test_mnist_load_data_accepts_keras_path_keyword(monkeypatch):
+    from scratchnet.datasets import mnist
+
+    seen = {}
+    monkeypatch.setattr(_loader, "load", lambda spec, data_dir, *rest: seen.setdefault("data_dir", data_dir))
+    mnist.load_data(path="mnist.npz")
+    assert seen == {"data_dir": None}
