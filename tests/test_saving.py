@@ -531,12 +531,17 @@ def test_custom_objects_must_map_names_to_classes(tmp_path):
 
 # --- trap 6: more than 1,000 weight arrays keep their order --------------------------------------------------------
 def test_more_than_a_thousand_weight_arrays_load_in_their_saved_order(tmp_path):
-    model = sn.Sequential([layers.Dense(1, input_shape=(1,))] + [layers.Dense(1) for _ in range(550)], seed=0)
+    def deep(seed):  # built once at the end: adding to a built model rebuilds it each time
+        model = sn.Sequential([layers.Dense(1) for _ in range(551)], seed=seed)
+        model.build((1,))
+        return model
+
+    model = deep(0)
     assert len(model.trainable_weights) == 1102
     for i, w in enumerate(model.trainable_weights):
         w[...] = i  # every array a different value, so any reordering shows
     model.save(tmp_path / "deep.npz")
-    fresh = sn.Sequential([layers.Dense(1, input_shape=(1,))] + [layers.Dense(1) for _ in range(550)], seed=1)
+    fresh = deep(1)
     fresh.load_weights(tmp_path / "deep.npz")
     assert [float(w.ravel()[0]) for w in fresh.get_weights()] == list(range(1102))
     loaded = load_model(tmp_path / "deep.npz")
