@@ -6,10 +6,12 @@ Import them from :mod:`scratchnet.callbacks`, like every other callback.
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 
 import numpy as np
 
+from scratchnet import checks
 from scratchnet.callback import Callback, Logs
 
 __all__ = ["EarlyStopping", "TerminateOnNaN"]
@@ -69,16 +71,22 @@ class EarlyStopping(Callback):
                 f"EarlyStopping expected mode to be one of 'auto', 'min', 'max'. Received: mode={mode!r}. "
                 f"Use 'min' for a loss, 'max' for an accuracy, or 'auto' to decide from the monitor's name."
             )
+        if not isinstance(monitor, str):
+            raise TypeError(
+                f"EarlyStopping expected monitor to be a metric name such as 'val_loss'. Received: monitor={monitor!r}."
+            )
         if mode == "auto":
             mode = "max" if ("acc" in monitor or "auc" in monitor) else "min"
         self.monitor = monitor
         self.mode = mode
-        self.min_delta = abs(min_delta)
-        self.patience = patience
+        self.min_delta = abs(_real("min_delta", min_delta))
+        self.patience = checks.positive_int("EarlyStopping", "patience", patience, allow_zero=True)
         self.verbose = verbose
-        self.baseline = baseline
+        self.baseline = None if baseline is None else _real("baseline", baseline)
         self.restore_best_weights = restore_best_weights
-        self.start_from_epoch = start_from_epoch
+        self.start_from_epoch = checks.positive_int(
+            "EarlyStopping", "start_from_epoch", start_from_epoch, allow_zero=True
+        )
         self._reset()
 
     def _reset(self) -> None:
@@ -146,6 +154,12 @@ class EarlyStopping(Callback):
             )
             return None
         return float(value)
+
+
+def _real(name: str, value) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"EarlyStopping expected {name} to be a finite number. Received: {name}={value!r}.")
+    return float(value)
 
 
 class TerminateOnNaN(Callback):

@@ -8,15 +8,20 @@ is accurate to O(h²). We compare it with what ``backward`` returned, entry by e
 rounding error of L would swamp the difference quotient).
 
 For a layer, L is not a loss yet, so we make one: ``L = sum(forward(x) * dy)`` with a *random* upstream gradient
-``dy``. Then ∂L/∂y = dy, and ``backward(dy)`` must return ∂L/∂x and fill ∂L/∂params. (With ``dy`` all ones,
-some wrong backwards — e.g. one that forgets a transpose on a square matrix, or softmax's off-diagonal terms —
-would still pass.)
+``dy``. Then ∂L/∂y = dy, and ``backward(dy)`` must return ∂L/∂x and fill ∂L/∂params. Why random: with ``dy`` all
+ones, a backward that forgets to multiply by ``dy`` (``dW = x.T @ ones`` instead of ``x.T @ dy``) computes exactly
+the right numbers and passes; and softmax's true dx is then exactly 0, so even a correct softmax is compared on
+rounding noise. (A forgotten transpose, or softmax without its off-diagonal terms, fails either way: measured in
+tests/test_gradcheck.py.)
 
-The score per parameter is the relative error of the whole gradient array:
+The score per array is the relative error of the whole gradient array:
 
     rel_error = ||analytic - numeric|| / (||analytic|| + ||numeric||)
 
-About 1e-10 to 1e-7 means correct; 1e-4 and above means a bug (or a kink such as ReLU at exactly 0).
+The thresholds, stated here once (docs/backprop.md and the README quote them): a check PASSES when every relative
+error is at most ``DEFAULT_TOLERANCE = 1e-6``, and FAILS above it. A correct float64 gradient lands far below it,
+around ``TYPICAL_CORRECT = 1e-10`` (the O(h²) error and rounding); a real bug is usually above 1e-3. Between 1e-6
+and 1e-3 look for a kink (a ReLU input within h of 0) or float32 somewhere, before looking for a bug.
 
 >>> import numpy as np
 >>> from scratchnet import gradcheck, layers
@@ -39,6 +44,9 @@ from scratchnet.checks import prepare_data
 __all__ = ["GradcheckReport", "ParamCheck", "check_layer", "check_loss", "check_model"]
 
 DEFAULT_TOLERANCE = 1e-6
+"""A check passes when every relative error is at most this (the one pass/fail threshold; see the module docs)."""
+TYPICAL_CORRECT = 1e-10
+"""Where a correct float64 gradient's relative error typically lands (for reading reports, not for deciding)."""
 
 
 @dataclass
@@ -52,6 +60,12 @@ class ParamCheck:
     worst_index: tuple[int, ...]
     analytic: float  # at worst_index
     numeric: float  # at worst_index
+    problem: str = ""  # set when the gradient could not be compared at all (None returned, wrong shape, missing)
+
+    @classmethod
+    def broken(cls, name: str, shape: tuple[int, ...], problem: str) -> ParamCheck:
+        """A gradient that cannot be compared: it fails, and the report says why."""
+        return cls(name, tuple(shape), math.inf, 0, (), math.nan, math.nan, problem)
 
 
 @dataclass
@@ -86,18 +100,24 @@ class GradcheckReport:
             f"  {'array':<18}{'shape':<14}{'checked':>9}   {'rel. error':<11}",
         ]
         for c in self.checks:
-            verdict = "ok" if c.rel_error <= self.tolerance else "WRONG"
             total = math.prod(c.shape)
+            if c.problem:
+                lines.append(f"  {c.name:<18}{c.shape!s:<14}{f'0/{total}':>9}   {'-':<11}WRONG: {c.problem}")
+                continue
+            verdict = "ok" if c.rel_error <= self.tolerance else "WRONG"
             lines.append(f"  {c.name:<18}{c.shape!s:<14}{f'{c.checked}/{total}':>9}   {c.rel_error:<11.2e}{verdict}")
         w = self.worst
         index = ", ".join(map(str, w.worst_index))
-        lines.append(
-            f"Worst: {w.name}[{index}]: analytic {w.analytic:.8g}, numeric {w.numeric:.8g} "
-            f"(rel. error {w.rel_error:.2e})."
-        )
+        if not w.problem:
+            lines.append(
+                f"Worst: {w.name}[{index}]: analytic {w.analytic:.8g}, numeric {w.numeric:.8g} "
+                f"(rel. error {w.rel_error:.2e})."
+            )
         lines += [f"Note: {note}" for note in self.notes]
         if self.passed:
             lines.append(f"PASSED: every relative error is at most {self.tolerance:g}.")
+        elif w.problem:
+            lines.append(f"FAILED: {w.problem}.")
         else:
             lines.append(
                 f"FAILED: {w.name}'s gradient disagrees with the numerical one (tolerance {self.tolerance:g}). "
@@ -219,16 +239,46 @@ def check_layer(
     frozen.reset()
     layer.forward(x, training=training)
     dx = layer.backward(dy.copy())
-    analytic = {"x": np.array(dx, dtype=np.float64)}
-    analytic.update({key: g.astype(np.float64) for key, g in layer.grads.items()})
+    analytic = {"x": dx, **getattr(layer, "grads", {})}
 
     checks = []
     for name, array in [("x", x), *layer.params.items()]:
+        problem = _shape_problem(name, analytic.get(name), array.shape)
+        if problem:
+            checks.append(ParamCheck.broken(name, array.shape, problem))
+            continue
+        analytic[name] = np.asarray(analytic[name], dtype=np.float64)
         indices = _choose(array.size, max_checks, rng)
         numeric = _numeric_grad(loss, array, indices, eps)
         checks.append(_compare(name, analytic[name], numeric, indices, array.shape))
     title = f"{type(layer).__name__} '{getattr(layer, 'name', '')}'"
     return GradcheckReport(title, checks, tolerance, eps)
+
+
+def _shape_problem(name: str, gradient, shape: tuple[int, ...]) -> str:
+    """Why ``gradient`` cannot be compared with a numerical gradient of an array of ``shape``; "" if it can.
+
+    A (1, M) gradient for an (M,) bias has the right numbers in the wrong shape: the optimizer's ``b -= lr * db``
+    would broadcast b to (1, M), so it is a failure, not a pass.
+    """
+    if name == "x":
+        if gradient is None:
+            return f"backward returned None; it must return dx = ∂L/∂x, an array of shape {shape} like x"
+        what, received, expected = "dx", f"backward returned dx of shape {np.shape(gradient)}", f"x has {shape}"
+    else:
+        if gradient is None:
+            return (
+                f"backward did not fill grads['{name}']; it must hold ∂L/∂{name}, shaped {shape} like params['{name}']"
+            )
+        what = f"grads['{name}']"
+        received, expected = f"{what} has shape {np.shape(gradient)}", f"params['{name}'] has {shape}"
+    try:
+        array = np.asarray(gradient, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"{what} is not an array of numbers. Received: {type(gradient).__name__}"
+    if array.shape != tuple(shape):
+        return f"{received}, {expected}"
+    return ""
 
 
 def check_loss(

@@ -10,6 +10,7 @@ Layers never divide by the batch size: the 1/N of the batch mean lives in the lo
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 
 import numpy as np
@@ -267,7 +268,7 @@ class Dropout(Layer):
     """
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+        if isinstance(rate, (bool, np.bool_)) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
             raise ValueError(
                 f"Dropout expected `rate` to be a float in [0, 1) (the fraction of inputs to drop). "
                 f"Received: rate={rate!r}."

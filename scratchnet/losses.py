@@ -60,10 +60,20 @@ class Loss:
         return y_true
 
     def forward(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
-        raise NotImplementedError
+        """The loss, the mean over the batch, as a Python float. Subclasses must implement it."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement forward(self, y_true, y_pred), returning the loss averaged over "
+            "the batch as a float, e.g. for a mean squared error: float(np.mean((y_pred - y_true) ** 2)). "
+            "It also needs backward(self, y_true, y_pred), returning dL/dy_pred with the shape of y_pred."
+        )
 
     def backward(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """∂L/∂y_pred, with the shape of ``y_pred`` and the batch mean's 1/N. Subclasses must implement it."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement backward(self, y_true, y_pred), returning dL/dy_pred: an array "
+            "shaped like y_pred that includes the 1/N of the batch mean, e.g. for a mean squared error: "
+            "2 * (y_pred - y_true) / y_pred.size. Check it with scratchnet.gradcheck.check_loss(loss, y_true, y_pred)."
+        )
 
     def get_config(self) -> dict:
         return {}

@@ -12,6 +12,7 @@ parameters, and Adam's update runs in place without temporaries; the arithmetic 
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -21,7 +22,9 @@ __all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get"]
 
 
 def _check_hyper(who: str, name: str, value, low: float, high: float | None = None, low_open: bool = False):
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    # Any real number, NumPy scalars included (np.float32(0.01) from a config or a grid); stored as a Python float
+    # so that no np.float64 scalar reaches the update arithmetic and turns float32 arrays into float64.
+    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and math.isfinite(value)
     if ok:
         ok = (value > low if low_open else value >= low) and (high is None or value < high)
     if not ok:

@@ -1,36 +1,63 @@
-"""Saving and loading: a model as one ``.npz`` file, its architecture as JSON beside its weights, no pickle.
+"""Saving and loading models: one ``.npz`` file of plain arrays plus the architecture as JSON, never a pickle.
 
-    model.save("model.npz")                      # architecture, compile settings, weights
-    model = scratchnet.models.load_model("model.npz")
-    model.save_weights("w.npz"); model.load_weights("w.npz")
+``model.save(path)`` writes everything needed to rebuild the model; ``model.save_weights(path)`` only the weights.
+Both are ``.npz`` archives (a zip of ``.npy`` arrays) that ``np.load(path, allow_pickle=False)`` can open:
 
-The file is an ordinary NumPy ``.npz`` (a zip of ``.npy`` arrays): ``weight_000``, ``weight_001``, ... in Keras
-order, ``weight_names`` (JSON bytes) and, for a whole model, ``model_config`` (JSON bytes: format version, class,
-config, compile settings). Nothing in it can run code when loaded. Every write goes to a temporary file in the
-same folder that is then renamed over the target, so a crash never leaves a half-written file.
+    weight_000, weight_001, ...   the weight arrays in Keras order (``model.trainable_weights``); the number is the
+                                  array's position, read as a number (``weight_1000`` comes after ``weight_999``)
+    weight_names                  JSON list of ``'layer/key'`` names, UTF-8 bytes stored as uint8
+    model_config                  (``model.save`` only) JSON: ``format_version``, ``class_name``, the model's
+                                  ``get_config()`` and its compile settings (optimizer, loss, metrics)
+
+Loading trusts nothing: a file that is empty, cut short, an HDF5 or Keras file, a weights-only file given to
+``load_model``, a newer format or a damaged JSON each get an error naming the file and saying what it is not.
+
+>>> import scratchnet as sn
+>>> # model.save("model.npz");  same = sn.models.load_model("model.npz")
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import tempfile
+import time
+import zipfile
 
 import numpy as np
 
-from scratchnet import layers, losses, optimizers
+from scratchnet import layers as layers_module
+from scratchnet import losses, optimizers
 
-__all__ = ["load_model", "load_weights", "save_model", "save_weights"]
+__all__ = ["FORMAT_VERSION", "load_model", "load_weights", "save_model", "save_weights"]
 
 FORMAT_VERSION = 1
+"""The version of the file layout written by this scratchnet; loading accepts this version and older."""
+
+# Temp files are named ".{file name}.{pid}.{8 random chars}.tmp": the pid says whether their writer still runs.
+_TEMP_RANDOM = r"[a-z0-9_]{8}"
+# Temp files of scratchnet <= 0.1 had no pid in their name; we only remove those once they are this old.
+_OLD_TEMP_AGE_SECONDS = 600
+# Keras's .keras archives hold these; scratchnet's .npz archives never do.
+_KERAS_MEMBERS = ("config.json", "metadata.json", "model.weights.h5", "model.weights.npz")
 
 
+# --- the public API ----------------------------------------------------------------------------------------------
 def save_model(model, path) -> None:
-    """Save architecture (JSON), compile settings and weights to one ``.npz`` file.
+    """Save architecture (JSON), compile settings and weights to one ``.npz`` file, atomically; no pickle.
 
-    The optimizer's running state (Adam's moments) is not saved: training resumes with a fresh optimizer.
+    Load it back with :func:`load_model`. The optimizer's running state (Adam's moments) is not saved:
+    training resumes with a fresh optimizer.
+
+    Raises:
+        ValueError: the model is not built yet, or ``path`` is empty.
+        FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError: ``path`` cannot be written;
+            the message names it and says what to do.
     """
-    model.check_built("save")
+    path = _check_save_path(path, "save")
+    _check_built(model, "save")
     spec = {"format_version": FORMAT_VERSION, "class_name": type(model).__name__, "config": model.get_config()}
     if model.optimizer is not None:
         spec["compile"] = {
@@ -38,96 +65,469 @@ def save_model(model, path) -> None:
             "loss": None
             if model.loss is None
             else {"class_name": type(model.loss).__name__, "config": model.loss.get_config()},
-            "metrics": model.metric_names,
+            "metrics": list(model.metric_names),
         }
     arrays = _weight_arrays(model)
     arrays["model_config"] = _json_bytes(spec)
-    _atomic_savez(path, arrays)
+    _atomic_savez(path, arrays, "save")
 
 
 def save_weights(model, path) -> None:
-    """Save all weights to a ``.npz`` file, atomically."""
-    model.check_built("save_weights")
-    _atomic_savez(path, _weight_arrays(model))
+    """Save all weights to a ``.npz`` file, atomically (a crash never leaves a half-written file behind)."""
+    path = _check_save_path(path, "save_weights")
+    _check_built(model, "save_weights")
+    _atomic_savez(path, _weight_arrays(model), "save_weights")
 
 
 def load_weights(model, path) -> None:
-    """Load weights saved by :func:`save_weights` or :func:`save_model` into ``model`` (shapes checked first)."""
-    model.check_built("load_weights")
-    with np.load(path, allow_pickle=False) as data:
-        weights = [data[k] for k in _weight_keys(data.files)]
-    model.set_weights(weights)
+    """Load weights saved by :func:`save_weights` or :func:`save_model` into ``model``, in place.
+
+    Every shape is checked before anything is written, so a mismatch leaves the model unchanged.
+    """
+    _check_built(model, "load_weights")
+    path = _check_load_path(path, "load_weights")
+    arrays = _read_npz(path, "load_weights")
+    weights = _ordered_weights(arrays, path, "load_weights")
+    try:
+        model.set_weights(weights)
+    except ValueError as e:
+        raise ValueError(f"load_weights(): the weights in '{path}' do not fit this model. {e}") from None
 
 
 def load_model(path, custom_objects: dict | None = None):
-    """Load a model saved with ``model.save(path)``: architecture, compile settings and weights."""
-    with np.load(path, allow_pickle=False) as data:
-        if "model_config" not in data.files:
+    """Load a model saved with ``model.save(path)``: architecture, compile settings and weights.
+
+    Args:
+        path: the file ``model.save`` wrote.
+        custom_objects: your own classes the saved model uses, by class name, as in Keras:
+            ``load_model(path, custom_objects={"LeakyReLU": LeakyReLU})``. A custom layer is rebuilt with
+            ``cls.from_config(config)``, i.e. ``cls(**layer.get_config())``.
+
+    Raises:
+        ValueError: the file is not a model saved by scratchnet (it says what it is instead), or it uses a
+            class that is neither built in nor in ``custom_objects``.
+
+    >>> # model.save("model.npz"); same = load_model("model.npz")
+    """
+    custom_objects = _check_custom_objects(custom_objects)
+    path = _check_load_path(path, "load_model")
+    arrays = _read_npz(path, "load_model")
+    if "model_config" not in arrays:
+        if "weight_names" in arrays:
             raise ValueError(
-                f"load_model: {path} holds weights only (no model_config). Build the model in code, then call "
-                "model.load_weights(path)."
+                f"load_model(): '{path}' holds weights only (no model_config): it was written by "
+                "model.save_weights, so the architecture is missing. Build the same model in code, then call "
+                f"model.load_weights('{path}'). To save everything next time, use model.save(path)."
             )
-        spec = json.loads(bytes(data["model_config"]).decode())
-        weights = [data[k] for k in _weight_keys(data.files)]
-    model = layer_from_json(spec, custom_objects)
+        _not_ours(arrays, path, "load_model")
+    spec = _decode_json(arrays["model_config"], path, "model_config", "load_model")
+    _check_spec(spec, path)
+    weights = _ordered_weights(arrays, path, "load_model")
+    _check_classes(spec["config"], path, custom_objects)
+    try:
+        model = layer_from_json(spec, custom_objects)
+    except (KeyError, TypeError, ValueError) as e:
+        raise ValueError(
+            f"load_model(): could not rebuild the model saved in '{path}' from its config: "
+            f"{type(e).__name__}: {e}. If it uses a layer of your own, check that its get_config() returns "
+            "exactly the arguments its __init__ takes."
+        ) from None
     if model.built:
-        model.set_weights(weights)
-    compile_spec = spec.get("compile")
-    if compile_spec:
-        optimizer = optimizers.OPTIMIZERS[compile_spec["optimizer"]["class_name"].lower()](
-            **compile_spec["optimizer"]["config"]
-        )
-        loss = None
-        if compile_spec["loss"] is not None:
-            loss_cls = {cls.__name__: cls for cls in losses.LOSSES.values()}[compile_spec["loss"]["class_name"]]
-            loss = loss_cls(**compile_spec["loss"]["config"])
-        model.compile(optimizer=optimizer, loss=loss, metrics=compile_spec["metrics"] or None)
+        try:
+            model.set_weights(weights)
+        except ValueError as e:
+            raise ValueError(
+                f"load_model(): '{path}' is damaged: its weights do not fit its own architecture. {e}"
+            ) from None
+    if spec.get("compile"):
+        _compile_from_spec(model, spec["compile"], path, custom_objects)
     return model
 
 
 def layer_to_json(layer) -> dict:
+    """``{"class_name": ..., "config": layer.get_config()}``: how a layer is written in ``model_config``."""
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 
 def layer_from_json(spec: dict, custom_objects: dict | None = None):
-    cls = layers.get(spec["class_name"], custom_objects)
-    if hasattr(cls, "parameter_slots"):  # a model: its layers may need custom_objects too
+    """The layer (or nested model) that :func:`layer_to_json` wrote; ``custom_objects`` are looked up first.
+
+    Model classes (Sequential) are found in the same registry as layers (``scratchnet.layers.register``), so
+    this module never imports the models module, which imports it.
+    """
+    cls = layers_module.get(spec["class_name"], custom_objects)
+    if hasattr(cls, "parameter_slots"):  # a model: its own layers may need custom_objects too
         return cls.from_config(spec["config"], custom_objects=custom_objects)
     return cls.from_config(spec["config"])
 
 
-def _weight_arrays(model) -> dict:
+# --- writing ---------------------------------------------------------------------------------------------------------
+def _check_built(model, who: str) -> None:
+    if not model.built:
+        raise ValueError(
+            f"Model '{model.name}' is not built yet, so {who}() has no weights to work on. Build it first: "
+            "call it on data (fit, predict, model(x)), or give the first layer an input_shape."
+        )
+
+
+def _weight_arrays(model) -> dict[str, np.ndarray]:
     arrays = {f"weight_{i:03d}": w for i, w in enumerate(model.trainable_weights)}
-    arrays["weight_names"] = _json_bytes(model.weight_names)
+    arrays["weight_names"] = _json_bytes(list(model.weight_names))
     return arrays
-
-
-def _weight_keys(files) -> list[str]:
-    # By number, not by name: "weight_1000" sorts before "weight_200" as a string.
-    keys = [k for k in files if k.startswith("weight_") and k[len("weight_") :].isdigit()]
-    return sorted(keys, key=lambda k: int(k[len("weight_") :]))
 
 
 def _json_bytes(obj) -> np.ndarray:
     return np.frombuffer(json.dumps(obj).encode(), dtype=np.uint8)
 
 
-def _atomic_savez(path, arrays: dict) -> None:
+def _as_path(path, who: str) -> str:
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"{who}() expected a file path (a str or a pathlib.Path), e.g. {who}('model.npz'). "
+            f"Received: path={path!r} of type {type(path).__name__}."
+        )
+    path = os.fspath(path)
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not path.strip():
+        raise ValueError(f"{who}() needs a file name, e.g. {who}('model.npz'). Received: path={path!r}.")
+    return path
+
+
+def _check_save_path(path, who: str) -> str:
+    """The path to write, checked so that every problem is reported with the user's path, not a temp file's."""
+    path = _as_path(path, who)
+    if os.path.isdir(path) or path.endswith(("/", os.sep)):
+        stem = path.rstrip("/" + os.sep) or "model"
+        what = "is a folder" if os.path.isdir(path) else "ends with a slash, so it names a folder"
+        raise IsADirectoryError(
+            f"{who}(): '{path}' {what}, and scratchnet saves a model as one file. Give a file name, e.g. "
+            f"{who}('{os.path.join(stem, 'model.npz')}') to save inside the folder, or {who}('{stem}.npz')."
+        )
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.exists(folder):
+        raise FileNotFoundError(
+            f"{who}(): cannot save to '{path}': the folder '{folder}' does not exist. Create it first with "
+            f"os.makedirs({folder!r}, exist_ok=True), or choose another path."
+        )
+    if not os.path.isdir(folder):
+        raise NotADirectoryError(
+            f"{who}(): cannot save to '{path}': '{folder}' is a file, not a folder. Choose another path."
+        )
+    return path
+
+
+def _atomic_savez(path: str, arrays: dict, who: str) -> None:
     """Write ``arrays`` to ``path`` as .npz via a temp file in the same folder, fsync, then rename.
 
     os.replace is atomic, so whoever opens ``path`` sees either the old file or the complete new one, never a
-    half-written one; the temp file is removed if anything fails.
+    half-written one. The temp file is removed if anything fails; if the process is killed instead (kill -9,
+    a power cut), the next save to the same path removes it.
     """
-    path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    base = os.path.basename(path)
+    _remove_stale_temp_files(folder, base)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{base}.{os.getpid()}.", suffix=".tmp")
+    except PermissionError:
+        raise PermissionError(
+            f"{who}(): cannot save to '{path}': no permission to write in the folder '{folder}'. Save to a "
+            "folder you can write to (your home folder, or the current one), or change the folder's permissions."
+        ) from None
+    except OSError as e:
+        raise OSError(f"{who}(): cannot save to '{path}': {e.strerror or e}.") from None
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
             f.flush()
             os.fsync(f.fileno())
+        # mkstemp creates the file readable by its owner only (0600); a saved model should get the permissions
+        # any new file gets (0666 minus the umask), or keep those of the file it replaces.
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         if os.path.exists(tmp):
             os.remove(tmp)
+        if isinstance(e, OSError):
+            raise OSError(
+                f"{who}(): could not write '{path}': {e.strerror or e}. The previous file, if any, is unchanged."
+            ) from None
         raise
+
+
+def _mode_for(path: str) -> int:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:  # Linux states it without changing it
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _remove_stale_temp_files(folder: str, base: str) -> None:
+    """Remove temp files of earlier saves to ``base`` whose writer is gone (killed mid-save). Best effort."""
+    ours = re.compile(rf"^\.{re.escape(base)}\.(\d+)\.{_TEMP_RANDOM}\.tmp$")
+    old = re.compile(rf"^\.{re.escape(base)}\.{_TEMP_RANDOM}\.tmp$")
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        full = os.path.join(folder, name)
+        match = ours.match(name)
+        try:
+            if match:
+                stale = int(match.group(1)) != os.getpid() and not _process_alive(int(match.group(1)))
+            elif old.match(name):
+                stale = time.time() - os.stat(full).st_mtime > _OLD_TEMP_AGE_SECONDS
+            else:
+                continue
+            if stale:
+                os.remove(full)
+        except OSError:
+            continue
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would *terminate* the process on Windows; keep the file
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, under another user
+        return True
+    return True
+
+
+# --- reading ---------------------------------------------------------------------------------------------------------
+def _check_load_path(path, who: str) -> str:
+    path = _as_path(path, who)
+    if os.path.isdir(path):
+        what = (
+            "a TensorFlow SavedModel folder, which scratchnet cannot read"
+            if os.path.exists(os.path.join(path, "saved_model.pb"))
+            else "a folder"
+        )
+        raise IsADirectoryError(
+            f"{who}(): '{path}' is {what}, not a file saved by scratchnet. Give the path of the file that "
+            "model.save(...) wrote, e.g. 'model.npz'."
+        )
+    if not os.path.exists(path):
+        hint = ""
+        if os.path.exists(path + ".npz"):
+            hint = f" Did you mean '{path}.npz'?"
+        raise FileNotFoundError(f"{who}(): there is no file '{path}' (looked in {os.getcwd()}).{hint}")
+    return path
+
+
+def _read_npz(path: str, who: str) -> dict[str, np.ndarray]:
+    """All arrays of a scratchnet .npz file, after checking it is one; never unpickles anything."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except PermissionError:
+        raise PermissionError(f"{who}(): no permission to read '{path}'.") from None
+    except OSError as e:
+        raise OSError(f"{who}(): cannot read '{path}': {e.strerror or e}.") from None
+    size = os.path.getsize(path)
+    if size == 0:
+        raise ValueError(
+            f"{who}(): '{path}' is empty (0 bytes): it holds no model and no weights. It was probably cut short "
+            "while being written or copied; save the model again."
+        )
+    if head.startswith(b"\x89HDF"):
+        raise ValueError(
+            f"{who}(): '{path}' is an HDF5 file (Keras's .h5 format), not a file saved by scratchnet, which saves "
+            "models as .npz archives. scratchnet cannot read HDF5. To bring Keras weights over, build the same "
+            "model in scratchnet and call model.set_weights(keras_model.get_weights())."
+        )
+    if head.startswith(b"\x93NUMPY"):
+        raise ValueError(
+            f"{who}(): '{path}' is a single NumPy array (.npy, written by np.save), not a model or weights file "
+            "saved by scratchnet (an .npz archive written by model.save or model.save_weights)."
+        )
+    if not head.startswith(b"PK"):
+        raise ValueError(
+            f"{who}(): '{path}' is not a file saved by scratchnet: scratchnet saves .npz archives (zip files, "
+            f"starting with b'PK'), and this file starts with {head!r}."
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        raise ValueError(_damaged(path, who, size, e)) from None
+    if any(m in _KERAS_MEMBERS for m in members):
+        raise ValueError(
+            f"{who}(): '{path}' is a Keras .keras archive (it holds {', '.join(sorted(members))}), not a file saved "
+            "by scratchnet. scratchnet cannot read Keras files. To bring Keras weights over, build the same model in "
+            "scratchnet and call model.set_weights(keras_model.get_weights())."
+        )
+    if not members or not all(m.endswith(".npy") for m in members):
+        shown = ", ".join(members[:5]) + (", ..." if len(members) > 5 else "")
+        raise ValueError(
+            f"{who}(): '{path}' is a zip archive but not a file saved by scratchnet (an .npz of arrays). "
+            f"It holds: {shown or 'nothing'}."
+        )
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {key: data[key] for key in data.files}
+    except ValueError as e:
+        if "pickle" in str(e):
+            raise ValueError(
+                f"{who}(): '{path}' holds pickled Python objects. scratchnet never writes them, and never loads "
+                "them, because unpickling can run any code. It is not a file saved by scratchnet."
+            ) from None
+        raise ValueError(_damaged(path, who, size, e)) from None
+    except Exception as e:  # zipfile, zlib and NumPy's own errors for a damaged member
+        raise ValueError(_damaged(path, who, size, e)) from None
+
+
+def _damaged(path: str, who: str, size: int, error: Exception) -> str:
+    return (
+        f"{who}(): '{path}' is damaged or cut short ({size:,} bytes): it starts like a scratchnet .npz archive, "
+        f"but cannot be read ({type(error).__name__}: {error}). Was the save or the copy interrupted? "
+        "Save the model again."
+    )
+
+
+def _not_ours(arrays: dict, path: str, who: str) -> None:
+    names = sorted(arrays)
+    shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+    raise ValueError(
+        f"{who}(): '{path}' is an .npz file, but not one saved by scratchnet: it holds arrays named {shown}, not "
+        "weight_000, weight_001, ... and weight_names. If they are your model's weights in order, load them with "
+        f"data = np.load('{path}'); model.set_weights([data[k] for k in data.files])."
+    )
+
+
+def _ordered_weights(arrays: dict, path: str, who: str) -> list[np.ndarray]:
+    """The weight arrays in the order they were saved: by the number in their key, not alphabetically."""
+    if "weight_names" not in arrays:
+        _not_ours(arrays, path, who)
+    names = _decode_json(arrays["weight_names"], path, "weight_names", who)
+    numbered = {}
+    for key in arrays:
+        match = re.fullmatch(r"weight_(\d+)", key)
+        if match:
+            numbered[int(match.group(1))] = arrays[key]
+    if sorted(numbered) != list(range(len(numbered))) or (isinstance(names, list) and len(names) != len(numbered)):
+        raise ValueError(
+            f"{who}(): '{path}' is damaged: it names {len(names) if isinstance(names, list) else '?'} weight arrays "
+            f"but holds {len(numbered)} (numbers {sorted(numbered)[:5]}...). Save the model again."
+        )
+    return [numbered[i] for i in range(len(numbered))]
+
+
+def _decode_json(array: np.ndarray, path: str, key: str, who: str):
+    try:
+        return json.loads(np.asarray(array, dtype=np.uint8).tobytes().decode("utf-8"))
+    except (ValueError, TypeError, UnicodeDecodeError) as e:
+        raise ValueError(
+            f"{who}(): '{path}' is damaged: its '{key}' entry is not valid JSON ({e}). Save the model again."
+        ) from None
+
+
+def _check_spec(spec, path: str) -> None:
+    if not isinstance(spec, dict) or "format_version" not in spec:
+        raise ValueError(
+            f"load_model(): '{path}' has a model_config that scratchnet did not write (no format_version). "
+            "It is not a model saved by scratchnet's model.save."
+        )
+    version = spec["format_version"]
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(
+            f"load_model(): '{path}' has an unknown format_version {version!r}; scratchnet writes whole numbers "
+            f"from 1 to {FORMAT_VERSION}. It is not a model saved by scratchnet."
+        )
+    if version > FORMAT_VERSION:
+        raise ValueError(
+            f"load_model(): '{path}' was saved by a newer scratchnet (format_version {version}); this one reads "
+            f"format_version {FORMAT_VERSION} and older. Upgrade scratchnet (pip install -U scratchnet), or save "
+            "the weights with model.save_weights and load them into a model built in code."
+        )
+    if spec.get("class_name") not in ("Sequential", "Functional") or not isinstance(spec.get("config"), dict):
+        raise ValueError(
+            f"load_model(): '{path}' holds a {spec.get('class_name')!r}; scratchnet can only load a saved "
+            "Sequential model."
+        )
+
+
+def _check_custom_objects(custom_objects) -> dict:
+    if custom_objects is None:
+        return {}
+    if not isinstance(custom_objects, dict) or not all(isinstance(k, str) for k in custom_objects):
+        raise TypeError(
+            "load_model() expected custom_objects to be a dict from class name to class, e.g. "
+            f"custom_objects={{'LeakyReLU': LeakyReLU}}. Received: custom_objects={custom_objects!r}."
+        )
+    for name, obj in custom_objects.items():
+        if not isinstance(obj, type):
+            raise TypeError(
+                f"load_model(): custom_objects[{name!r}] must be a class, not an instance. "
+                f"Received: {obj!r}. Pass the class itself: custom_objects={{{name!r}: {type(obj).__name__}}}."
+            )
+    return dict(custom_objects)
+
+
+def _check_classes(config: dict, path: str, custom_objects: dict) -> None:
+    """Every layer class the saved model names must be built in or given in custom_objects."""
+    if not isinstance(config, dict) or not isinstance(config.get("layers", []), list):
+        raise ValueError(f"load_model(): '{path}' is damaged: its model config has no list of layers.")
+    for spec in config.get("layers", []):
+        if not isinstance(spec, dict) or not isinstance(spec.get("class_name"), str):
+            raise ValueError(f"load_model(): '{path}' is damaged: a layer entry has no class_name: {spec!r}.")
+        name = spec["class_name"]
+        if name in ("Sequential", "Functional"):
+            _check_classes(spec.get("config", {}), path, custom_objects)
+        elif name not in custom_objects and name not in layers_module.LAYERS:
+            raise ValueError(
+                f"load_model(): '{path}' uses the layer class '{name}', which is not built into scratchnet "
+                f"(built in: {', '.join(sorted(layers_module.LAYERS))}). If it is your own class, either pass it: "
+                f"load_model('{path}', custom_objects={{'{name}': {name}}}), or build the model in code and call "
+                f"model.load_weights('{path}')."
+            )
+
+
+def _compile_from_spec(model, spec: dict, path: str, custom_objects: dict) -> None:
+    try:
+        optimizer = _rebuild(
+            spec["optimizer"], {cls.__name__: cls for cls in optimizers.OPTIMIZERS.values()}, custom_objects
+        )
+        loss = None
+        if spec.get("loss") is not None:
+            loss = _rebuild(spec["loss"], {cls.__name__: cls for cls in losses.LOSSES.values()}, custom_objects)
+        metric_names = spec.get("metrics") or None
+    except (KeyError, TypeError, ValueError) as e:
+        raise ValueError(
+            f"load_model(): the compile settings saved in '{path}' cannot be restored: {e} The weights and "
+            "architecture are fine; build the model in code and call model.load_weights(path), then compile it."
+        ) from None
+    model.compile(optimizer=optimizer, loss=loss, metrics=metric_names)
+
+
+def _rebuild(spec: dict, known: dict, custom_objects: dict):
+    name = spec["class_name"]
+    cls = custom_objects.get(name) or known.get(name)
+    if cls is None:
+        raise ValueError(
+            f"It uses the class '{name}', which is not built into scratchnet; pass it with "
+            f"custom_objects={{'{name}': {name}}}."
+        )
+    try:
+        return cls(**spec.get("config", {}))
+    except TypeError as e:
+        raise ValueError(f"{name}(**{spec.get('config')}) failed: {e}.") from None

@@ -551,3 +551,33 @@ def test_predict_prints_a_bar_without_metrics(capsys):
     cbs.on_predict_end()
     (line,) = capsys.readouterr().out.splitlines()
     assert epoch_line(3, "").match(line), line
+
+
+def test_early_stopping_accepts_numpy_integers_and_numbers():
+    stop = EarlyStopping(
+        patience=np.int64(3), min_delta=np.float32(0.5), start_from_epoch=np.int32(1), baseline=np.float32(2)
+    )
+    assert (stop.patience, stop.min_delta, stop.start_from_epoch, stop.baseline) == (3, 0.5, 1, 2.0)
+    assert type(stop.patience) is int and type(stop.min_delta) is float
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"patience": "3"}, "`patience` to be a non-negative integer. Received: patience='3'"),
+        ({"patience": 2.5}, "Received: patience=2.5"),
+        ({"patience": -1}, "Received: patience=-1"),
+        ({"patience": True}, "Received: patience=True"),
+        ({"start_from_epoch": "1"}, "Received: start_from_epoch='1'"),
+        ({"min_delta": "0.1"}, "min_delta to be a finite number"),
+        ({"baseline": float("nan")}, "baseline to be a finite number"),
+    ],
+)
+def test_early_stopping_refuses_bad_arguments_when_built_not_after_an_epoch(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        EarlyStopping(**kwargs)
+
+
+def test_early_stopping_monitor_must_be_a_name():
+    with pytest.raises(TypeError, match="monitor to be a metric name"):
+        EarlyStopping(monitor=["val_loss"])

@@ -200,3 +200,128 @@ def test_check_model_needs_a_loss():
     model = sn.Sequential([layers.Dense(2, input_shape=(3,))])
     with pytest.raises(RuntimeError, match="compile the model with a loss first"):
         gradcheck.check_model(model, np.ones((2, 3)), np.ones((2, 2)))
+
+
+# --- gradients that cannot be compared: named in the report, never a crash or a pass -------------------------------
+class NoneBackward(layers.Dense):
+    """Fills grads but forgets `return dx`."""
+
+    def backward(self, dy):
+        super().backward(dy)
+
+
+class RowBias(layers.Dense):
+    """db kept as a (1, M) row: the right numbers in the wrong shape."""
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["b"] = dy.sum(axis=0, keepdims=True)
+        return dx
+
+
+class ForgetsBias(layers.Dense):
+    def backward(self, dy):
+        dx = super().backward(dy)
+        del self.grads["b"]
+        return dx
+
+
+def test_check_layer_reports_a_backward_that_returns_none():
+    report = gradcheck.check_layer(NoneBackward(3), np.random.default_rng(0).standard_normal((4, 5)))
+    assert not report.passed
+    assert report.worst.name == "x" and report.worst.problem.startswith("backward returned None")
+    assert "FAILED: backward returned None; it must return dx" in str(report)
+    assert {c.name for c in report.checks if c.rel_error <= report.tolerance} == {"W", "b"}  # the rest still checked
+
+
+def test_check_layer_fails_a_bias_gradient_of_shape_1_m():
+    report = gradcheck.check_layer(RowBias(3), np.random.default_rng(0).standard_normal((4, 5)))
+    assert not report.passed
+    assert report.worst.name == "b"
+    assert "grads['b'] has shape (1, 3), params['b'] has (3,)" in str(report)
+
+
+def test_check_layer_reports_a_missing_gradient_and_a_dx_of_the_wrong_shape():
+    report = gradcheck.check_layer(ForgetsBias(3), np.random.default_rng(0).standard_normal((4, 5)))
+    assert not report.passed and "backward did not fill grads['b']" in str(report)
+
+    class FlatDx(layers.Dense):
+        def backward(self, dy):
+            return super().backward(dy).reshape(-1)
+
+    report = gradcheck.check_layer(FlatDx(3), np.random.default_rng(0).standard_normal((4, 5)))
+    assert "backward returned dx of shape (20,), x has (4, 5)" in str(report)
+
+
+# --- what an all-ones upstream gradient hides (the claim in the module docs and docs/backprop.md) -------------------
+def _rel_error_with_upstream(layer, x, dy_kind):
+    """The worst relative error of a layer's gradients for L = sum(forward(x) * dy), written out independently."""
+    layer.build(x.shape[1:], np.random.default_rng(0), np.float64)
+    layer.needs_input_grad = True
+    y = layer.forward(x)
+    dy = np.ones_like(y) if dy_kind == "ones" else np.random.default_rng(1).standard_normal(y.shape)
+    layer.forward(x)
+    analytic = [layer.backward(dy), *(layer.grads[k] for k in layer.params)]
+    worst = 0.0
+    for array, grad in zip([x, *layer.params.values()], analytic, strict=True):
+        numeric = np.zeros(array.size)
+        for i in range(array.size):
+            old = array.flat[i]
+            array.flat[i] = old + 1e-6
+            plus = np.sum(layer.forward(x) * dy)
+            array.flat[i] = old - 1e-6
+            minus = np.sum(layer.forward(x) * dy)
+            array.flat[i] = old
+            numeric[i] = (plus - minus) / 2e-6
+        diff = np.linalg.norm(np.ravel(grad) - numeric)
+        worst = max(worst, diff / (np.linalg.norm(grad) + np.linalg.norm(numeric)))
+    return worst
+
+
+class IgnoresDy(layers.Dense):
+    def backward(self, dy):
+        return super().backward(np.ones_like(dy))  # forgets to multiply by dy
+
+
+class TransposeForgotten(layers.Dense):
+    def backward(self, dy):
+        super().backward(dy)
+        return dy @ self.params["W"]  # dy @ W, not dy @ W.T: shapes fit when W is square
+
+
+class DiagonalOnlySoftmax(layers.Softmax):
+    def backward(self, dy):
+        return dy * self.y * (1 - self.y)
+
+
+@pytest.mark.parametrize(
+    ("make", "passes_with_ones", "correct"),
+    [
+        (lambda: IgnoresDy(5), True, False),  # the bug all-ones dy really hides
+        (lambda: TransposeForgotten(5), False, False),
+        (lambda: DiagonalOnlySoftmax(), False, False),
+        (lambda: layers.Softmax(), False, True),  # a *correct* softmax: its true dx is 0 with ones, compared on noise
+    ],
+    ids=["ignores dy", "transpose forgotten", "diagonal-only softmax", "correct softmax"],
+)
+def test_what_an_all_ones_upstream_gradient_hides(make, passes_with_ones, correct):
+    x = np.random.default_rng(1).normal(size=(4, 5))
+    with_ones = _rel_error_with_upstream(make(), x, "ones")
+    assert (with_ones <= gradcheck.DEFAULT_TOLERANCE) == passes_with_ones, with_ones
+    # check_layer's random dy decides every one of them correctly.
+    assert gradcheck.check_layer(make(), x).passed == correct
+
+
+def test_the_thresholds_are_stated_once_and_the_guide_quotes_them():
+    from pathlib import Path
+
+    def written(x):  # 1e-06 as the docs write it: 1e-6
+        return f"{x:g}".replace("e-0", "e-")
+
+    guide = (Path(__file__).parent.parent / "docs" / "backprop.md").read_text()
+    assert f"at most `{written(gradcheck.DEFAULT_TOLERANCE)}`, the default `tolerance`" in guide
+    assert f"around `{written(gradcheck.TYPICAL_CORRECT)}`" in guide
+    assert "| 1e-3 and above | a bug |" not in guide  # the old table with its own numbers
+    assert f"DEFAULT_TOLERANCE = {written(gradcheck.DEFAULT_TOLERANCE)}" in gradcheck.__doc__
+    report = gradcheck.check_layer(layers.Dense(2), np.ones((2, 3)))
+    assert f"at most {gradcheck.DEFAULT_TOLERANCE:g}" in str(report)

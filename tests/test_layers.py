@@ -336,3 +336,15 @@ def test_set_weights_on_a_layer_with_wrong_shapes():
     layer(np.ones((1, 2)))
     message = raised(ValueError, layer.set_weights, [np.zeros((3, 3)), np.zeros(3)])
     assert f"Layer '{layer.name}': weight 'W' has shape (2, 3). Received: shape (3, 3)." in message
+
+
+@pytest.mark.parametrize("rate", [np.float32(0.2), np.float64(0.2), np.int64(0)])
+def test_dropout_accepts_numpy_scalar_rates_as_python_floats(rate):
+    layer = layers.Dropout(rate)
+    assert type(layer.rate) is float and layer.rate == pytest.approx(float(rate))
+
+
+@pytest.mark.parametrize("rate", ["0.2", np.bool_(True), float("nan"), np.float32(1.0), -0.1])
+def test_dropout_refuses_rates_that_are_not_in_0_1(rate):
+    with pytest.raises(ValueError, match="Dropout expected `rate` to be a float in"):
+        layers.Dropout(rate)

@@ -234,3 +234,13 @@ def test_unknown_loss():
         assert repr(name) in message
     assert "'sparse_categorical_crossentropy'" in message
     assert message.endswith("Received: loss='crossentropy'.")
+
+
+def test_a_custom_loss_without_forward_or_backward_says_what_to_implement():
+    class MyLoss(losses.Loss):
+        pass
+
+    with pytest.raises(NotImplementedError, match=r"MyLoss must implement forward\(self, y_true, y_pred\)"):
+        MyLoss()(np.zeros(3), np.zeros(3))
+    with pytest.raises(NotImplementedError, match=r"MyLoss must implement backward\(self, y_true, y_pred\).*1/N"):
+        MyLoss().backward(np.zeros(3), np.zeros(3))

@@ -321,3 +321,26 @@ def test_wrong_learning_rate(cls, lr):
 def test_unknown_optimizer():
     message = raised(ValueError, mnist_model().compile, optimizer="adamw", loss="mse")
     assert message == "Unknown optimizer. Expected one of ['adam', 'rmsprop', 'sgd']. Received: optimizer='adamw'."
+
+
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda: optimizers.SGD(np.float32(0.01), momentum=np.float32(0.9)), "momentum"),
+        (lambda: optimizers.Adam(np.float32(0.01), beta_1=np.float32(0.9), epsilon=np.float32(1e-7)), "beta_1"),
+        (lambda: optimizers.RMSprop(np.int64(1), rho=np.float32(0.9)), "rho"),
+    ],
+    ids=["SGD", "Adam", "RMSprop"],
+)
+def test_numpy_scalar_hyperparameters_are_accepted_as_python_floats(make, name):
+    optimizer = make()
+    assert type(optimizer.learning_rate) is float and type(getattr(optimizer, name)) is float
+    param, grad = np.ones(3, dtype=np.float32), np.full(3, 0.5, dtype=np.float32)
+    optimizer.apply([param], [grad])
+    assert param.dtype == np.float32 and np.all(param < 1)  # no float64 leak, and it stepped
+
+
+@pytest.mark.parametrize("value", ["0.01", True, np.bool_(True), float("nan"), np.float32("inf"), -np.float32(1)])
+def test_hyperparameters_that_are_not_finite_positive_numbers_are_refused(value):
+    with pytest.raises(ValueError, match="expected `learning_rate` to be a number"):
+        optimizers.Adam(learning_rate=value)

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import numpy as np
 
-from scratchnet.datasets._locations import OFFLINE_ENV, download_dir, offline, search_dirs
+from scratchnet.datasets._gzip import is_gzip
+from scratchnet.datasets._locations import (
+    DATA_DIR_ENV,
+    OFFLINE_ENV,
+    cache_note,
+    download_dir,
+    explicit_root,
+    offline,
+    search_dirs,
+)
 from scratchnet.datasets._spec import DatasetSpec, FileSpec
 from scratchnet.datasets._verify import sha256_hex, verify_bytes
 from scratchnet.datasets.errors import ChecksumError, DataFormatError, DatasetNotAvailableError, DownloadError
@@ -21,6 +30,8 @@ PathLike = str | os.PathLike[str] | None
 
 def load(spec: DatasetSpec, data_dir: PathLike, download: bool, verbose: int, system_dirs: Sequence[str]) -> Arrays:
     """``load_data`` for any four-file IDX dataset; see ``mnist.load_data`` for the contract."""
+    _check_arguments(data_dir, download, verbose)
+    data_dir = _unless_keras_path(data_dir)
     train_images, train_labels, test_images, test_labels = _payloads(spec, data_dir, download, verbose, system_dirs)
     names = [f"{spec.title} {f.name}" for f in spec.files]
     x_train, y_train = read_idx_pair(
@@ -36,29 +47,113 @@ def load(spec: DatasetSpec, data_dir: PathLike, download: bool, verbose: int, sy
     return (x_train, y_train), (x_test, y_test)
 
 
+def _unless_keras_path(data_dir: PathLike) -> PathLike:
+    """None for Keras's ``load_data("mnist.npz")``: that first argument names Keras's cached copy, not a folder.
+
+    scratchnet reads the original IDX files instead, so the name has nothing to point at; taking it as a folder
+    would create ``mnist.npz/mnist/`` and download into it.
+    """
+    if data_dir is not None and os.fspath(data_dir).endswith(".npz") and not os.path.isdir(data_dir):
+        return None
+    return data_dir
+
+
+def _check_arguments(data_dir: PathLike, download: bool, verbose: int) -> None:
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(
+            "load_data expected data_dir to be a folder path (a str or a pathlib.Path) holding the dataset's folder, "
+            f"or None. Received: data_dir={data_dir!r} of type {type(data_dir).__name__}."
+        )
+    if not isinstance(download, (bool, np.bool_)):
+        raise TypeError(f"load_data expected download to be True or False. Received: download={download!r}.")
+    if isinstance(verbose, bool) or not isinstance(verbose, (int, np.integer)):
+        raise TypeError(f"load_data expected verbose to be 0 or 1. Received: verbose={verbose!r}.")
+
+
 def available_locally(spec: DatasetSpec, data_dir: PathLike, system_dirs: Sequence[str]) -> bool:
     """True when each of the four files has a verified copy in one of the searched folders."""
+    data_dir = _unless_keras_path(data_dir)
     dirs = search_dirs(spec.dirname, data_dir, system_dirs)
     return all(_find(f, dirs)[0] is not None for f in spec.files)
 
 
 def _find(spec: FileSpec, dirs: Sequence[Path]) -> tuple[bytes | None, list[tuple[Path, str]]]:
-    """The verified payload of the first good copy of a file, and the bad copies met on the way."""
+    """The verified payload of the first good copy of a file, and the bad copies met on the way.
+
+    In each folder the published ``.gz`` is looked for first, then the file left gunzipped (the same name without
+    ``.gz``), which is accepted when its bytes are exactly the pinned payload.
+    """
     bad = []
     for folder in dirs:
-        path = folder / spec.name
-        try:
-            data = path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        except OSError as exc:
-            bad.append((path, f"cannot be read ({exc.strerror or exc})"))
-            continue
-        try:
-            return verify_bytes(data, spec, source=str(path)), bad
-        except ChecksumError:
-            bad.append((path, f"failed verification ({len(data)} bytes, SHA-256 {sha256_hex(data)})"))
+        for path, gunzipped in ((folder / spec.name, False), (folder / spec.name.removesuffix(".gz"), True)):
+            if gunzipped and path.name == spec.name:
+                continue
+            try:
+                data = path.read_bytes()
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                continue
+            except OSError as exc:
+                bad.append((path, f"cannot be read ({exc.strerror or exc}); the folder {folder} may not be readable"))
+                continue
+            if gunzipped and not is_gzip(data):
+                problem = _check_uncompressed(data, spec)
+                if problem is None:
+                    return data, bad
+                bad.append((path, problem))
+                continue
+            try:
+                return verify_bytes(data, spec, source=str(path)), bad
+            except ChecksumError:
+                bad.append((path, _describe_bad(data, spec)))
     return None, bad
+
+
+def _check_uncompressed(data: bytes, spec: FileSpec) -> str | None:
+    """None when ``data`` is exactly the pinned IDX payload of ``spec``; else what is wrong with it."""
+    found = f"is an uncompressed copy ({len(data)} bytes, SHA-256 {sha256_hex(data)})"
+    if spec.payload_sha256 is None:
+        return (
+            f"{found}, which cannot be verified: only the original {spec.name} is pinned for this file "
+            f"(SHA-256 {spec.sha256}). Put the original .gz in its place"
+        )
+    if len(data) != spec.payload_size or sha256_hex(data) != spec.payload_sha256:
+        return (
+            f"{found}, but not the expected data: the uncompressed file is {spec.payload_size} bytes with "
+            f"SHA-256 {spec.payload_sha256}"
+        )
+    return None
+
+
+def _describe_bad(data: bytes, spec: FileSpec) -> str:
+    summary = f"{len(data)} bytes, SHA-256 {sha256_hex(data)}"
+    if is_gzip(data):
+        return f"failed verification ({summary})"
+    if data[:3] == b"\x00\x00\x08":  # an IDX header: the file was gunzipped but kept its .gz name
+        return (
+            f"is not gzip data ({summary}): it looks like an uncompressed IDX file that kept its .gz name. "
+            f"Rename it to {spec.name.removesuffix('.gz')}, or compress it again with gzip"
+        )
+    return f"failed verification ({summary}): not gzip data (starts with {data[:8]!r})"
+
+
+def _dataset_folder_given_as_root(spec: DatasetSpec, data_dir: PathLike, missing: Sequence[FileSpec]) -> None:
+    """Refuse, with the fix, a data_dir / $SCRATCHNET_DATA_DIR that is the dataset's folder instead of its parent."""
+    root = explicit_root(data_dir)
+    if root is None or not any(_find(f, [root])[0] is not None for f in missing):
+        return
+    setting = (
+        f"data_dir={os.fspath(data_dir)!r}"
+        if data_dir is not None and os.fspath(data_dir) != ""
+        else f"{DATA_DIR_ENV}={root}"
+    )
+    fix = f"Set it to the folder that holds {spec.dirname}/ instead" + (
+        f": {root.parent}" if root.name == spec.dirname else f", or move the files into {root / spec.dirname}/"
+    )
+    raise DatasetNotAvailableError(
+        f"{spec.title}: {setting} is the {spec.title} folder itself (it holds the dataset's files), but it must "
+        f"name its parent: scratchnet looks for the files in <root>/{spec.dirname}/, here {root / spec.dirname}/. "
+        f"{fix}."
+    )
 
 
 def _payloads(
@@ -74,6 +169,7 @@ def _payloads(
     missing = [f for f in spec.files if f.name not in payloads]
     if not missing:
         return [payloads[f.name] for f in spec.files]
+    _dataset_folder_given_as_root(spec, data_dir, missing)
 
     from scratchnet.datasets import _download  # imports requests: only needed when something is missing
 
@@ -145,6 +241,9 @@ def _explain(
     ]
     if problems:
         lines.append(f"Bad copies found (never used):\n{problems.rstrip()}")
+    note = cache_note()
+    if note:
+        lines.append(note)
     lines += [
         f"Received: missing={missing_names}",
         "To fix it, do one of:",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,10 +43,13 @@ def is_writable(path: Path) -> bool:
     someone made it read-only on purpose (e.g. a shared copy of the data).
     """
     for candidate in (path, *path.parents):
-        if candidate.exists():
-            return (
-                candidate.is_dir() and os.access(candidate, os.W_OK | os.X_OK) and candidate.stat().st_mode & 0o222 != 0
-            )
+        try:
+            mode = candidate.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError:  # e.g. a parent folder we may not enter: nothing below it can be written
+            return False
+        return stat.S_ISDIR(mode) and os.access(candidate, os.W_OK | os.X_OK) and mode & 0o222 != 0
     return False
 
 
@@ -57,12 +61,43 @@ def _temp_cache_root() -> Path:
     return Path(tempfile.gettempdir()) / f"scratchnet-cache-{user}"
 
 
-def user_cache_root() -> Path:
-    """``$XDG_CACHE_HOME/scratchnet`` or ``~/.cache/scratchnet``; a temp dir when that cannot be written."""
+def preferred_cache_root() -> Path:
+    """``$XDG_CACHE_HOME/scratchnet`` or ``~/.cache/scratchnet``, whether or not it can be used."""
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
     base = Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) else Path.home() / ".cache"
-    preferred = base / "scratchnet"
+    return base / "scratchnet"
+
+
+def user_cache_root() -> Path:
+    """``$XDG_CACHE_HOME/scratchnet`` or ``~/.cache/scratchnet``; a temp dir when that cannot be written."""
+    preferred = preferred_cache_root()
     return preferred if is_writable(preferred) else _temp_cache_root()
+
+
+def cache_note() -> str | None:
+    """A line for error messages when the user cache cannot be used, naming the folder in the way and the fix."""
+    preferred = preferred_cache_root()
+    if is_writable(preferred):
+        return None
+    fallback = f"so {_temp_cache_root()} was used instead"
+    fix = "or set XDG_CACHE_HOME or SCRATCHNET_DATA_DIR to a folder you own."
+    for folder in reversed((preferred, *preferred.parents)):  # from the top down: each one was entered before
+        if not os.path.lexists(folder):
+            return (
+                f"Note: the user cache folder {preferred} cannot be created ({folder.parent} cannot be written), "
+                f"{fallback}. Create it yourself, {fix}"
+            )
+        if not os.path.isdir(folder):
+            return f"Note: the user cache folder {preferred} cannot be used: {folder} is not a folder; {fallback}."
+        if not os.access(folder, os.R_OK | os.X_OK):
+            return (
+                f"Note: the user cache folder {preferred} cannot be read: {folder} has no read permission for you, "
+                f"{fallback}. Fix it with chmod u+rwx {folder}, {fix}"
+            )
+    return (
+        f"Note: the user cache folder {preferred} cannot be written, {fallback}. "
+        f"Fix it with chmod u+rwx {preferred}, {fix}"
+    )
 
 
 def search_dirs(
@@ -81,6 +116,7 @@ def search_dirs(
     root = explicit_root(data_dir)
     dirs = [root / dirname] if root is not None else []
     dirs.append(user_cache_root() / dirname)
+    dirs.append(preferred_cache_root() / dirname)  # a read-only cache still holds good files
     dirs.extend(Path(d) for d in system_dirs)
     unique: list[Path] = []
     for d in dirs:

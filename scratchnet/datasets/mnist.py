@@ -78,7 +78,11 @@ SPEC = DatasetSpec(
 
 
 def load_data(
-    data_dir: str | os.PathLike[str] | None = None, download: bool = True, verbose: int = 1
+    data_dir: str | os.PathLike[str] | None = None,
+    download: bool = True,
+    verbose: int = 1,
+    *,
+    path: str | None = None,
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Load MNIST, downloading and verifying the four files the first time.
 
@@ -91,6 +95,9 @@ def load_data(
         data_dir: A root folder holding ``mnist/<file>``; None uses ``$SCRATCHNET_DATA_DIR`` if set.
         download: Whether missing files may be downloaded.
         verbose: 0 for silence; 1 for a progress bar per download (only on a terminal) and notes on retries.
+        path: Keras's argument (the file name of its cached ``mnist.npz``), accepted so that Keras programs run; it
+            is not used, since scratchnet caches the four original files instead. Likewise a first argument
+            ending in ``.npz`` (Keras's ``load_data("mnist.npz")``) is taken as this name, not as ``data_dir``.
 
     Returns:
         ``(x_train, y_train), (x_test, y_test)``, new writable arrays (Keras's contract):
@@ -107,6 +114,7 @@ def load_data(
         DataFormatError: A verified file does not parse (should not happen).
         ValueError: ``$SCRATCHNET_MNIST_URLS`` holds a URL that is not https://.
     """
+    del path  # Keras's cache file name: nothing to point at here (see Args)
     return _loader.load(SPEC, data_dir, download, verbose, SYSTEM_DIRS)
 
 
