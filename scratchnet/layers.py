@@ -15,15 +15,22 @@ from collections.abc import Callable
 import numpy as np
 
 from scratchnet import initializers, nn
+from scratchnet.conv import Conv2D
 from scratchnet.layer import Layer
+from scratchnet.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, Reshape
 
 __all__ = [
     "Activation",
+    "AveragePooling2D",
+    "Conv2D",
     "Dense",
     "Dropout",
     "Flatten",
+    "GlobalAveragePooling2D",
     "Layer",
+    "MaxPooling2D",
     "ReLU",
+    "Reshape",
     "Sigmoid",
     "Softmax",
     "Tanh",
@@ -314,6 +321,8 @@ class Dropout(Layer):
 LAYERS: dict[str, type[Layer]] = {
     cls.__name__: cls for cls in (Activation, Dense, Dropout, Flatten, ReLU, Sigmoid, Softmax, Tanh)
 }
+# The image layers live in their own modules (scratchnet.conv, scratchnet.pooling).
+LAYERS.update({cls.__name__: cls for cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Reshape)})
 
 
 def get(class_name: str) -> type[Layer]:
