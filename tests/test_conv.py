@@ -373,3 +373,41 @@ def test_unknown_padding_is_a_keras_style_error(padding):
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         Conv2D(**kwargs)
+
+
+# --- looking inside: explain and LayerStats -------------------------------------------------------------------------
+def test_explain_prints_the_convolution_forward_and_backward():
+    model = small_conv_model()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x = np.random.default_rng(0).random((4, 6, 6, 1))
+    before = model.get_weights()
+    lines = []
+    model.explain(x, np.array([0, 1, 2, 0]), print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "Conv2D(3, 3x3, strides (1, 1), 'same', tanh)" in text
+    assert "xp = pad(x)" in text and "(2, 6, 6, 1) -> (2, 8, 8, 1)" in text
+    assert "cols = im2col(xp)" in text and "(72, 9)" in text  # 2 examples * 6 * 6 positions, 3*3*1 per patch
+    assert "dW = cols.T @ dz" in text and "(9, 72) @ (72, 3) -> (9, 3) -> (3, 3, 1, 3)" in text
+    assert "dx = col2im(dcols)" in text  # the second conv needs its dx: the first one is trainable
+    assert "dx = dy at each window's max" in text and "row-major" in text
+    assert "z[0, 3, :" in text  # a few numbers of the feature map
+    assert all(len(line) <= 100 for line in lines)
+    for w, w0 in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(w, w0)
+
+
+def test_layer_stats_counts_a_dead_filter_of_a_conv_layer():
+    from scratchnet.layer_stats import LayerStats
+
+    L = sn.layers
+    model = sn.Sequential(
+        [L.Conv2D(4, 3, activation="relu", input_shape=(5, 5, 1)), L.Flatten(), L.Dense(2, activation="softmax")],
+        seed=0,
+    )
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    model.layers[0].params["b"][0] = -100.0  # filter 0 is off everywhere, for every image in [0, 1)
+    x = np.random.default_rng(0).random((8, 5, 5, 1))
+    stats = LayerStats(x, np.arange(8) % 2)
+    model.fit(x, np.arange(8) % 2, epochs=1, verbose=0, callbacks=[stats])
+    assert stats.stats["dead_fraction"][model.layers[0].name][0] == 0.25
+    assert sorted(stats.stats["grad_norm"]) == sorted(model.weight_names)
