@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from scratchnet import initializers
+from scratchnet import _conv_speed, initializers
 from scratchnet.layer import Layer
 
 __all__ = ["Conv2D", "col2im", "conv_output_size", "im2col", "same_padding"]
@@ -302,8 +302,11 @@ class Conv2D(Layer):
         self.x_shape, self.padded_shape = x.shape, xp.shape
         # The window view is (N, Ho, Wo, C, kh, kw); putting C last matches W's (kh, kw, C) order, and the
         # reshape copies the patches into rows (im2col): the one copy the convolution makes.
-        patches = im2col(xp, self.kernel_size, self.strides).transpose(0, 1, 2, 4, 5, 3)
-        self.cols = patches.reshape(n * ho * wo, -1)
+        if _conv_speed.enabled():  # the same rows, copied into a buffer reused between batches
+            self.cols = _conv_speed.im2col_rows(self, xp, self.kernel_size, self.strides)
+        else:
+            patches = im2col(xp, self.kernel_size, self.strides).transpose(0, 1, 2, 4, 5, 3)
+            self.cols = patches.reshape(n * ho * wo, -1)
         z = self.cols @ self.params["W"].reshape(-1, self.filters)
         if self.use_bias:
             z += self.params["b"]
@@ -318,7 +321,7 @@ class Conv2D(Layer):
         n, ho, wo, f = dz.shape
         dz2 = dz.reshape(n * ho * wo, f)
         # Written *into* the gradient arrays: the model may have made them views into its flat vector dθ.
-        self.grads["W"][...] = (self.cols.T @ dz2).reshape(self.grads["W"].shape)
+        np.matmul(self.cols.T, dz2, out=self.grads["W"].reshape(-1, f))
         if self.use_bias:
             np.sum(dz2, axis=0, out=self.grads["b"])
         if not self.needs_input_grad:

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from scratchnet import _conv_speed
 from scratchnet.conv import (
     _channels_last_shape,
     _check_images,
@@ -54,8 +55,8 @@ class _Pooling2D(Layer):
         self.compute_output_shape(input_shape)  # checks the shape and that the pool fits
         super().build(input_shape, rng, dtype)
 
-    def _windows(self, x: np.ndarray, pad_value: float) -> np.ndarray:
-        """The pooling windows of ``x`` as a view (N, Ho, Wo, C, ph, pw), padding first for 'same'."""
+    def _pad(self, x: np.ndarray, pad_value: float) -> np.ndarray:
+        """``x`` checked, and padded with ``pad_value`` for 'same': (N, Hp, Wp, C). Remembers the shapes."""
         who = f"{type(self).__name__} '{self.name}'"
         _check_images(who, x, self.input_shape[-1] if self.built else x.shape[-1])
         _, h, w, _ = x.shape
@@ -71,7 +72,7 @@ class _Pooling2D(Layer):
         if pt + pb + pl + pr:
             xp = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)), constant_values=pad_value)
         self.x_shape, self.padded_shape = x.shape, xp.shape
-        return im2col(xp, self.pool_size, self.strides)
+        return xp
 
     def _unpad(self, dxp: np.ndarray) -> np.ndarray:
         (pt, _), (pl, _) = self.pads
@@ -117,12 +118,20 @@ class MaxPooling2D(_Pooling2D):
     """
 
     def forward(self, x, training=False):
-        windows = self._windows(x, pad_value=-np.inf)
+        xp = self._pad(x, pad_value=-np.inf)
+        if _conv_speed.enabled():  # the same y and argmax, by a loop over window offsets
+            self.xp = xp
+            self.y = _conv_speed.max_pool_forward(xp, self.pool_size, self.strides)
+            return self.y
+        windows = im2col(xp, self.pool_size, self.strides)  # (N, Ho, Wo, C, ph, pw), a view
         windows = windows.reshape(*windows.shape[:4], -1)  # one axis per window: a copy of the windows
         self.argmax = windows.argmax(axis=-1)  # first maximum in row-major order: the tie rule
         return np.take_along_axis(windows, self.argmax[..., None], axis=-1)[..., 0]
 
     def backward(self, dy):
+        if _conv_speed.enabled():
+            dxp = _conv_speed.max_pool_backward(dy, self.xp, self.y, self.pool_size, self.strides)
+            return self._unpad(dxp)
         ph, pw = self.pool_size
         winner = np.arange(ph * pw) == self.argmax[..., None]  # bool one-hot: keeps dy's dtype below
         dwindows = (winner * dy[..., None]).reshape(*dy.shape, ph, pw)
@@ -150,7 +159,7 @@ class AveragePooling2D(_Pooling2D):
         return im2col(real, self.pool_size, self.strides).sum(axis=(4, 5))[0]
 
     def forward(self, x, training=False):
-        windows = self._windows(x, pad_value=0.0)
+        windows = im2col(self._pad(x, pad_value=0.0), self.pool_size, self.strides)  # (N, Ho, Wo, C, ph, pw)
         _, ho, wo = windows.shape[:3]
         self.count = self._count(ho, wo, x.dtype)
         return windows.sum(axis=(4, 5)) / self.count
