@@ -3,7 +3,13 @@ same gradients, the same max-pool tie rule, and a patch buffer that is reused, n
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,3 +83,16 @@ def test_the_patch_buffer_is_reused_and_a_smaller_batch_uses_its_first_rows():
     assert layer._cols_buffer is buffer and np.shares_memory(layer.cols, buffer)
     with _conv_speed.disabled():
         np.testing.assert_array_equal(y, layer.forward(x))
+
+
+def test_the_benchmarks_cnn_mode_runs_and_counts_the_work():
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "train_speed.py"
+    args = ["--model", "cnn", "--random", "--steps", "3", "--repeats", "1", "--no-memory"]
+    done = subprocess.run([sys.executable, str(script), *args], check=True, capture_output=True, text=True, timeout=300)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # Arithmetic, not a measurement: forward + dW for the first conv, forward + dW + dx for the others.
+    conv1, conv2 = 2 * 26 * 26 * 9 * 64, 2 * 11 * 11 * 576 * 64
+    dense1, dense2 = 2 * 1600 * 128, 2 * 128 * 10
+    assert result["gflop_per_sample"] == pytest.approx((2 * conv1 + 3 * (conv2 + dense1 + dense2)) / 1e9, rel=1e-4)
+    assert result["s_per_epoch"] > 0 and 0 < result["conv_matmul_fraction_of_peak"]
+    assert result["steps_timed"] == 3 and result["fast_paths"] is True
