@@ -123,6 +123,7 @@ def test_a_hand_worked_example():
     # dW[a, b] = sum of the inputs the kernel entry (a, b) touched: the 3x3 block starting at (a, b).
     expected_dw = [[x[0, a : a + 3, b : b + 3, 0].sum() for b in range(2)] for a in range(2)]
     np.testing.assert_array_equal(layer.grads["W"][:, :, 0, 0], expected_dw)
+    np.testing.assert_array_equal(expected_dw, [[45, 54], [81, 90]])  # the numbers the guide works out by hand
 
 
 # --- backward: finite differences in float64 ----------------------------------------------------------------------

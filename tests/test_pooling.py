@@ -109,6 +109,15 @@ def test_max_pooling_tie_rule_first_maximum_in_row_major_order():
     np.testing.assert_array_equal(dx, expected)
 
 
+def test_max_pooling_worked_example():
+    # docs/backprop.md works this one out by hand, ties included.
+    x = np.array([[1, 3, 2, 2], [4, 2, 0, 1], [5, 6, 7, 7], [0, 6, 7, 1]], dtype=float).reshape(1, 4, 4, 1)
+    layer = built(MaxPooling2D(2, 2), (4, 4, 1))
+    np.testing.assert_array_equal(layer.forward(x)[0, :, :, 0], [[4, 2], [6, 7]])
+    dx = layer.backward(np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1))
+    np.testing.assert_array_equal(dx[0, :, :, 0], [[0, 0, 2, 0], [1, 0, 0, 0], [0, 3, 4, 0], [0, 0, 0, 0]])
+
+
 def test_max_pooling_gradient_sums_to_the_upstream_one_even_with_ties():
     layer = built(MaxPooling2D(2, 2), (4, 4, 2))
     x = np.zeros((3, 4, 4, 2))  # every window a four-way tie
