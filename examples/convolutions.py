@@ -9,10 +9,10 @@ strongest responses while halving the picture. The course's model, written with 
 
 It prints each step as it goes and writes figures (PNG) to ``--out``:
 
-    first_layer_kernels.png   the 64 learned 3×3 filters of the first convolution
-    feature_maps.png          the course's visualization cell: test images 0, 23 and 28 (three ankle boots:
+    conv_kernels.png          the 64 learned 3×3 filters of the first convolution
+    conv_feature_maps.png     the course's visualization cell: test images 0, 23 and 28 (three ankle boots:
                               the same shape, seen alike) through every conv and pooling layer, one channel
-    history.png               loss and accuracy per epoch
+    conv_history.png          loss and accuracy per epoch
 
 Run it with::
 
@@ -31,9 +31,9 @@ from pathlib import Path
 import scratchnet as sn
 
 FIGURES = {
-    "first_layer_kernels.png": "the first convolution's 64 filters, each a 3×3 picture of what it looks for",
-    "feature_maps.png": "test images {images} through every conv/pool layer: channel {channel} of each output",
-    "history.png": "loss and accuracy after each epoch",
+    "conv_kernels.png": "the first convolution's 64 filters, each a 3×3 picture of what it looks for",
+    "conv_feature_maps.png": "test images {images} through every conv/pool layer: channel {channel} of each output",
+    "conv_history.png": "loss and accuracy after each epoch",
 }
 
 
@@ -154,11 +154,11 @@ def main(argv=None) -> int:
     for name, a in maps.items():
         note(f"{name:<16} output {a.shape[1:]}: channel {args.channel} is one {a.shape[1]}×{a.shape[2]} map")
     figures = {
-        "first_layer_kernels.png": plot_conv.plot_kernels(model.layers[0].kernel),
-        "feature_maps.png": plot_conv.plot_feature_maps(
+        "conv_kernels.png": plot_conv.plot_kernels(model.layers[0].kernel),
+        "conv_feature_maps.png": plot_conv.plot_feature_maps(
             model, chosen, channel=args.channel, labels=labels, class_names=names
         ),
-        "history.png": plotting.plot_history(history),
+        "conv_history.png": plotting.plot_history(history),
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

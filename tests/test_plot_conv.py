@@ -96,5 +96,5 @@ def test_the_convolutions_example_runs_on_a_small_subset(tmp_path):
     assert "Total params: 243,786" in done.stdout
     accuracy = float(done.stdout.split("Test accuracy: ")[1].split()[0])
     assert 0.2 < accuracy <= 1.0  # 20 steps already beat chance (0.1) by far
-    for name in ("first_layer_kernels.png", "feature_maps.png", "history.png"):
+    for name in ("conv_kernels.png", "conv_feature_maps.png", "conv_history.png"):
         assert (tmp_path / "figs" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
