@@ -119,6 +119,8 @@ def conv_matmul_gflops(batch_size: int, repeats: int = 10) -> float:
 def data(args):
     """Training images (N, 28, 28, 1) float64 in [0, 1] as the course makes them, and labels."""
     n = args.steps * args.batch_size + 50 * args.batch_size
+    if getattr(args, "sweep", False):  # the largest batch of the sweep needs its warm-up and its steps too
+        n = max(n, (50 + max(10, args.steps * 32 // 256)) * 256)
     root = args.data_dir or os.environ.get("SCRATCHNET_DATA_DIR")
     if root and not args.random:
         from scratchnet.datasets import fashion_mnist
@@ -164,6 +166,9 @@ def _status_kb(field: str) -> int | None:
 
 def memory_child(args) -> None:
     """In a fresh process: peak RSS of training above the RSS just before it (inputs already in memory)."""
+    from scratchnet import _conv_speed
+
+    _conv_speed.ENABLED = not args.readable
     _, x, y = data(args)
     model = course_model(args.batch_size, args.seed)
     model.fit(x[: 10 * args.batch_size], y[: 10 * args.batch_size], batch_size=args.batch_size, verbose=0)
@@ -197,7 +202,9 @@ def memory_child(args) -> None:
 
 def measure_memory(args) -> dict:
     cmd = [sys.executable, __file__, "--memory-child", "--steps", str(args.steps), "--batch-size", str(args.batch_size)]
-    cmd += ["--seed", str(args.seed)] + (["--random"] if args.random else [])
+    cmd += (
+        ["--seed", str(args.seed)] + (["--random"] if args.random else []) + (["--readable"] if args.readable else [])
+    )
     if args.data_dir:
         cmd += ["--data-dir", str(args.data_dir)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -208,7 +215,10 @@ def measure_memory(args) -> dict:
 
 def main(args) -> None:
     import scratchnet as sn
+    from scratchnet import _conv_speed
 
+    if args.readable:  # the readable path alone: what the tricks of scratchnet._conv_speed buy
+        _conv_speed.ENABLED = False
     label, x, y = data(args)
     flop = useful_flop_per_sample(course_model(args.batch_size, args.seed))
     peak_all = matmul_peak_gflops()
@@ -238,7 +248,7 @@ def main(args) -> None:
         "fraction_of_fit_threads_peak": round(gflops / peak_fit, 3),
         "conv_matmul_gflop_per_s": round(conv_rate, 1),
         "conv_matmul_fraction_of_peak": round(conv_rate / peak_fit, 3),
-        "fast_paths": sn._conv_speed.enabled(),
+        "fast_paths": _conv_speed.enabled(),
         "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
     if not args.no_memory:
@@ -268,7 +278,7 @@ def main(args) -> None:
         print(f"\n  {'batch':>6}{'ms/step':>9}{'s/epoch':>9}{'GFLOP/s':>9}{'threads':>8}")
         for batch in (32, 64, 128, 256):
             steps = max(10, args.steps * 32 // batch)
-            s, t = time_steps(x, y, batch, min(steps, (len(x) - 50 * batch) // batch), args.seed)
+            s, t = time_steps(x, y, batch, steps, args.seed)
             g = flop * batch / s / 1e9
             print(f"  {batch:>6}{s * 1e3:>9.1f}{s * math.ceil(EPOCH_SAMPLES / batch):>9.1f}{g:>9.1f}{t!s:>8}")
             point = {"benchmark": "train_speed_cnn_sweep", "batch_size": batch, "ms_per_step": round(s * 1e3, 2)}
@@ -285,6 +295,7 @@ def parse_args(argv=None):
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sweep", action="store_true")
+    parser.add_argument("--readable", action="store_true")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--memory-child", action="store_true")

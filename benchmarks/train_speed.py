@@ -88,6 +88,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--steps", type=int, default=200, help="--model cnn: training steps timed per run")
     parser.add_argument("--repeats", type=int, default=3, help="--model cnn: timed runs (the median is reported)")
+    parser.add_argument("--readable", action="store_true", help="--model cnn: without scratchnet._conv_speed")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--peak-child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
