@@ -140,8 +140,9 @@ def plot_kernels(W: ArrayLike, max_filters: int = 64, cols: int = 8) -> Figure:
 
     Filter f computes, at every position, the sum of ``W[:, :, :, f]`` times the patch under it, so it
     responds most to patches that look like its picture: red where it wants ink, blue where it wants none.
-    One colour scale, symmetric around 0, is shared by all filters. A kernel with several input channels is
-    drawn channel 0 only (the first layer of a grayscale network has exactly one).
+    One colour scale, symmetric around 0 and reaching the 99th percentile of |W|, is shared by all filters.
+    A kernel with several input channels is drawn channel 0 only (the first layer of a grayscale network has
+    exactly one).
 
     Args:
         W: a Conv2D kernel (kh, kw, C_in, F), e.g. ``model.layers[0].kernel``.
@@ -173,7 +174,8 @@ def plot_kernels(W: ArrayLike, max_filters: int = 64, cols: int = 8) -> Figure:
     n = min(f, max_filters)
     cols = min(cols, n)
     rows = math.ceil(n / cols)
-    vmax = float(np.abs(w[:, :, 0, :n]).max()) or 1.0
+    # Up to the 99th percentile of |W|, not its maximum, so a few strong filters do not wash the others out.
+    vmax = float(np.percentile(np.abs(w[:, :, 0, :n]), 99)) or 1.0
     fig = _new_figure((0.9 * cols + 1.3, 0.9 * rows + 0.7))
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     image = None
