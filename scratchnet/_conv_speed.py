@@ -9,14 +9,18 @@ the same) and are used while :func:`enabled` is True. Switch them off to read or
         model.fit(...)
 
 What each one buys, measured on the course model (Conv2D(64, 3x3) -> MaxPool -> Conv2D(64, 3x3) -> MaxPool ->
-Dense(128) -> Dense(10), Adam, batch 32, float32) on a shared 2-core AMD EPYC, ms per training step:
+Dense(128) -> Dense(10), Adam, batch 32, float32, one BLAS thread as fit picks) on this project's shared 2-core
+AMD EPYC (other programs running: ±20 % between runs):
 
-    all tricks off (the readable path)                          28.3 ms/step  (53 s/epoch)
-    + max pooling by window offsets (max_pool_forward/backward)  see the table in benchmarks/README.md
-    + im2col into a reused buffer (im2col_rows)
+    ms per training step                                         readable   with the trick
+    max pooling by window offsets (max_pool_forward/backward)    26-28      15-17    (most of the gain)
+    im2col into a reused buffer (im2col_rows), per call           0.165      0.127 ms (second conv's patches)
 
-(The numbers are in benchmarks/README.md, with the command that measured them; the machine is shared, so they
-move by ±20 % from run to run.)
+The max-pooling trick is what takes an epoch from ~50 s to ~29 s (``python benchmarks/train_speed.py --model
+cnn --steps 150 --data-dir ../shared/data``, with and without ``--readable``: 26.6 -> 15.2 ms/step). The
+buffer is worth little time here, because glibc hands the freed patch matrix straight back; it is kept for
+what the issue asks (patch buffers reused between steps, nothing allocated per batch in proportion to it) and
+can be dropped if the lead prefers fewer tricks. Details in benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -53,10 +57,9 @@ def im2col_rows(owner, xp: np.ndarray, window: tuple[int, int], strides: tuple[i
     copied into a buffer kept on ``owner`` and reused from one batch to the next.
 
     What it buys: the readable reshape allocates a fresh patch matrix every step (8.9 MB for the course's
-    second convolution at batch 32), and the kernel hands a fresh allocation that size over as untouched
-    pages, each faulted in on first write. Reusing one buffer makes that cost once. The buffer is as large as
-    the largest batch seen; a smaller batch (the last one of an epoch) uses its first rows, so it never grows
-    with the dataset.
+    second convolution at batch 32); this writes into one buffer instead. Measured: 0.165 -> 0.127 ms per call,
+    since malloc mostly hands the freed matrix straight back. The buffer is as large as the largest batch seen;
+    a smaller batch (the last one of an epoch) uses its first rows, so it never grows with the dataset.
     """
     sh, sw = strides
     windows = sliding_window_view(xp, window, axis=(1, 2))[:, ::sh, ::sw].transpose(0, 1, 2, 4, 5, 3)  # a view
