@@ -300,6 +300,18 @@ def test_save_and_load_round_trip(tmp_path):
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
 
 
+def test_a_reshape_layer_first_takes_images_without_the_channel_axis():
+    L = sn.layers
+    model = sn.Sequential(
+        [L.Reshape((8, 8, 1), input_shape=(8, 8)), L.Conv2D(2, 3), L.GlobalAveragePooling2D(), L.Dense(2)], seed=0
+    )
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(0).random((4, 8, 8))
+    model.fit(x, np.zeros((4, 2)), epochs=1, verbose=0)
+    assert model.predict(x).shape == (4, 2)
+    assert model.layers[1].count_params() == 3 * 3 * 1 * 2 + 2
+
+
 def test_flatten_is_channels_last_as_in_keras():
     x = np.arange(2 * 5 * 5 * 64).reshape(2, 5, 5, 64)
     y = Flatten()(x)
