@@ -218,6 +218,7 @@ class Conv2D(Layer):
             fan_in = kh*kw*C, fan_out = kh*kw*F).
         bias_initializer: initializer name for b.
         data_format: only ``'channels_last'`` (or None) is supported.
+        dilation_rate, groups: accepted with Keras's defaults, (1, 1) and 1, only.
         **kwargs: ``name``, ``input_shape`` (e.g. ``input_shape=(28, 28, 1)``), ``dtype``.
 
     >>> import numpy as np
@@ -237,8 +238,15 @@ class Conv2D(Layer):
         use_bias: bool = True,
         kernel_initializer: str = "glorot_uniform",
         bias_initializer: str = "zeros",
+        dilation_rate=(1, 1),
+        groups: int = 1,
         **kwargs,
     ):
+        if _pair("Conv2D", "dilation_rate", dilation_rate) != (1, 1) or groups != 1:
+            raise ValueError(
+                "Conv2D in scratchnet supports neither dilated nor grouped convolutions yet: only "
+                f"dilation_rate=(1, 1) and groups=1. Received: dilation_rate={dilation_rate!r}, groups={groups!r}."
+            )
         if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) or filters <= 0:
             raise ValueError(
                 "Conv2D expected `filters` to be a positive integer (the number of kernels, i.e. output "

@@ -213,6 +213,7 @@ def test_glorot_uses_kerass_fans_for_a_kernel():
 
 
 def test_ints_and_tuples_and_config_round_trip():
+    Conv2D(8, 3, dilation_rate=1, groups=1)  # Keras's defaults, written out, are accepted
     a = Conv2D(8, 3, strides=2, padding="SAME")
     assert (a.kernel_size, a.strides, a.padding) == ((3, 3), (2, 2), "same")
     b = Conv2D.from_config(a.get_config() | {"name": "copy"})
@@ -381,6 +382,8 @@ def test_unknown_padding_is_a_keras_style_error(padding):
         ({"filters": 2, "kernel_size": 0}, "kernel_size"),
         ({"filters": 2, "kernel_size": 3, "strides": (1, 0)}, "strides"),
         ({"filters": 2, "kernel_size": 3, "data_format": "channels_first"}, "channels-last"),
+        ({"filters": 2, "kernel_size": 3, "dilation_rate": 2}, "dilation_rate=2"),
+        ({"filters": 2, "kernel_size": 3, "groups": 2}, "groups=2"),
     ],
 )
 def test_bad_arguments(kwargs, match):
