@@ -89,6 +89,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--plot", default="benchmarks/results/train_speed_sweep.png", help="where --sweep draws")
     parser.add_argument("--json", help="also append the JSON line(s) to this file")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--model", default="dense", choices=["dense", "cnn"], help="cnn: the course's convolution model (cnn_speed.py)"
+    )
+    parser.add_argument("--steps", type=int, default=200, help="--model cnn: training steps timed per run")
+    parser.add_argument("--repeats", type=int, default=3, help="--model cnn: timed runs (the median is reported)")
+    parser.add_argument("--readable", action="store_true", help="--model cnn: with every trick of scratchnet.speed off")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--peak-child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -535,6 +541,12 @@ def main(argv=None) -> None:
 
     np = numpy
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+    if args.model == "cnn":  # the convolution model has its own script, beside this one
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import cnn_speed
+
+        cnn_speed.main(args)
+        return
     if args.memory_child:
         memory_child(args)
         return

@@ -33,7 +33,7 @@ from collections.abc import Callable
 import numpy as np
 
 from scratchnet import losses
-from scratchnet.layers import Activation
+from scratchnet.activations import Activation
 
 __all__ = [
     "backward_below_activation",

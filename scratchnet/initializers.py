@@ -22,7 +22,10 @@ __all__ = ["get"]
 def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
     if len(shape) == 1:
         return shape[0], shape[0]
-    return math.prod(shape[:-1]), shape[-1]
+    # A conv kernel (kh, kw, C_in, C_out): each output sees kh*kw*C_in inputs and each input feeds kh*kw*C_out
+    # outputs, as Keras counts them. For a Dense kernel (in, out) the receptive field is 1.
+    receptive_field = math.prod(shape[:-2])
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
 def _truncated_normal(shape, rng, stddev):

@@ -39,6 +39,7 @@ import numpy as np
 
 from scratchnet import checks
 from scratchnet.callback import Callback, Logs
+from scratchnet.conv import Conv2D
 from scratchnet.inspection import detached_copy, leaf_layers
 from scratchnet.layers import Activation, Dense
 
@@ -172,7 +173,8 @@ class LayerStats(Callback):
             _append(stats["activation_std"], layer.name, float(h.std(dtype=np.float64)))
             if _ends_in_relu(layer):
                 # A unit is dead if it is 0 for every example: reduce over the batch axis, then count units.
-                dead = ~(h > 0).any(axis=0)
+                # A Conv2D's unit is a filter (the last axis), dead if 0 at every position of every example.
+                dead = ~(h > 0).reshape(-1, h.shape[-1]).any(axis=0)
                 _append(stats["dead_fraction"], layer.name, float(dead.mean()))
 
         # Backward, exactly as fit: the loss's backward (fused with the softmax if the model is), then each layer.
@@ -278,7 +280,7 @@ def _append(group: dict[str, list], name: str, value: float) -> None:
 
 
 def _ends_in_relu(layer) -> bool:
-    if isinstance(layer, Dense):
+    if isinstance(layer, (Dense, Conv2D)):
         return layer.activation.activation_name == "relu"
     return isinstance(layer, Activation) and layer.activation_name == "relu"
 

@@ -15,99 +15,33 @@ from collections.abc import Callable
 
 import numpy as np
 
-from scratchnet import initializers, nn, speed
+from scratchnet import initializers, speed
+from scratchnet.activations import Activation, ReLU, Sigmoid, Softmax, Tanh
+from scratchnet.conv import Conv2D
 from scratchnet.layer import Layer
+from scratchnet.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, Reshape
 from scratchnet.symbolic import Input, InputLayer
 
 __all__ = [
     "Activation",
+    "AveragePooling2D",
+    "Conv2D",
     "Dense",
     "Dropout",
     "Flatten",
+    "GlobalAveragePooling2D",
     "Input",
     "InputLayer",
     "Layer",
+    "MaxPooling2D",
     "ReLU",
+    "Reshape",
     "Sigmoid",
     "Softmax",
     "Tanh",
     "get",
     "register",
 ]
-
-
-class Activation(Layer):
-    """Applies an activation function elementwise (softmax: along the last axis).
-
-    Forward:   y  = f(x)                        x: (N, ...)  ->  y: (N, ...)
-    Backward:  dx = f_backward(dy, y)           (N, ...)     each f_backward is in scratchnet.nn, beside f
-
-    Args:
-        activation: ``'relu'``, ``'softmax'``, ``'sigmoid'``, ``'tanh'``, ``'linear'``, or the matching
-            function from ``scratchnet.nn``.
-    """
-
-    def __init__(self, activation: str | Callable | None, **kwargs):
-        super().__init__(**kwargs)
-        self.activation_name, self.fn, self.fn_backward = nn.get_activation(activation)
-
-    def forward(self, x, training=False):
-        self.y = self.fn(x)
-        return self.y
-
-    def backward(self, dy):
-        return self.fn_backward(dy, self.y)
-
-    def get_config(self):
-        return {**super().get_config(), "activation": self.activation_name}
-
-
-class ReLU(Activation):
-    """``Activation('relu')`` as its own layer (see :func:`scratchnet.nn.relu`)."""
-
-    def __init__(self, **kwargs):
-        super().__init__("relu", **kwargs)
-
-    def get_config(self):
-        return Layer.get_config(self)
-
-
-class Sigmoid(Activation):
-    """``Activation('sigmoid')`` as its own layer (see :func:`scratchnet.nn.sigmoid`)."""
-
-    def __init__(self, **kwargs):
-        super().__init__("sigmoid", **kwargs)
-
-    def get_config(self):
-        return Layer.get_config(self)
-
-
-class Tanh(Activation):
-    """``Activation('tanh')`` as its own layer (see :func:`scratchnet.nn.tanh`)."""
-
-    def __init__(self, **kwargs):
-        super().__init__("tanh", **kwargs)
-
-    def get_config(self):
-        return Layer.get_config(self)
-
-
-class Softmax(Activation):
-    """Softmax over the last axis: turns logits into class probabilities.
-
-    Forward:   y  = exp(x - max(x)) / sum(exp(x - max(x)))      x: (N, C)  ->  y: (N, C), rows sum to 1
-    Backward:  dx = y * (dy - (dy * y).sum(-1, keepdims=True))   (N, C)
-
-    Typical use, from the TensorFlow classification tutorial: train a model that outputs logits with
-    ``SparseCategoricalCrossentropy(from_logits=True)``, then ``Sequential([model, Softmax()])`` to predict
-    probabilities.
-    """
-
-    def __init__(self, **kwargs):
-        super().__init__("softmax", **kwargs)
-
-    def get_config(self):
-        return Layer.get_config(self)
 
 
 class Dense(Layer):
@@ -301,6 +235,8 @@ class Dropout(Layer):
 LAYERS: dict[str, type[Layer]] = {
     cls.__name__: cls for cls in (Activation, Dense, Dropout, Flatten, InputLayer, ReLU, Sigmoid, Softmax, Tanh)
 }
+# The image layers live in their own modules (scratchnet.conv, scratchnet.pooling).
+LAYERS.update({cls.__name__: cls for cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Reshape)})
 
 
 def register(cls: type[Layer]) -> type[Layer]:

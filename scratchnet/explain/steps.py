@@ -12,8 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from scratchnet import fused
+from scratchnet.conv import Conv2D
 from scratchnet.explain.printer import (
+    FORMULA_WIDTH,
+    SHOW,
+    WIDTH,
     _docstring_block,
+    _list,
     _norm,
     _num,
     _Printer,
@@ -22,6 +27,7 @@ from scratchnet.explain.printer import (
 )
 from scratchnet.inspection import is_model
 from scratchnet.layers import Activation, Dense, Dropout, Flatten, Layer
+from scratchnet.pooling import AveragePooling2D, MaxPooling2D
 
 # Each activation as the Dense docstring writes it: the forward from z, the backward giving dz from dy and y
 # (written with the output y, as in scratchnet.nn), and why that backward looks the way it does.
@@ -71,6 +77,10 @@ def _forward_stack(seq, x: np.ndarray, out: _Printer, trace: dict, prefix: str, 
             out.values("y", y, seen.window, depth)
         elif kind == "dropout":
             y = _forward_dropout(layer, x, out, seen, depth)
+        elif kind == "conv":
+            y = _forward_conv(layer, x, out, seen, depth)
+        elif kind == "pool":
+            y = _forward_pool(layer, x, out, seen, depth)
         else:
             y = _forward_generic(layer, x, out, seen, depth)
         x = y
@@ -137,6 +147,115 @@ def _forward_generic(layer: Layer, x: np.ndarray, out: _Printer, seen: _Seen, de
     return y
 
 
+def _forward_conv(layer: Conv2D, x: np.ndarray, out: _Printer, seen: _Seen, depth: int) -> np.ndarray:
+    """Conv2D as its docstring writes it: pad, cut the patches into rows (im2col), one matmul, the activation."""
+    y = layer.forward(x, training=True)
+    (kh, kw), c, f = layer.kernel_size, x.shape[-1], layer.filters
+    cols, W, b = layer.cols, layer.params["W"], layer.params.get("b")
+    n, ho, wo, _ = y.shape
+    if layer.padded_shape != x.shape:
+        (pt, pb), (pl, pr) = layer.pads
+        pads = f"zeros: {pt} row(s) above, {pb} below, {pl} left, {pr} right"
+        out.layer_line(depth, "xp = pad(x)", f"{_shape(x)} -> {layer.padded_shape}", pads)
+    source = "xp" if layer.padded_shape != x.shape else "x"
+    out.layer_line(
+        depth,
+        f"cols = im2col({source})",
+        f"{_shape(cols)}",
+        f"one row per output position ({n}*{ho}*{wo}): its {kh}x{kw}x{c} patch",
+    )
+    z = cols @ W.reshape(-1, f) + (0 if b is None else b)  # not kept by the layer; recomputed to be shown
+    bias = f" + {_shape(b)}" if b is not None else ""
+    out.layer_line(
+        depth,
+        "z = cols @ W + b" if b is not None else "z = cols @ W",
+        f"{_shape(cols)} @ {_shape(W.reshape(-1, f))}{bias} -> {_shape(z)} -> {_shape(y)}",
+        f"W {_shape(W)} as one ({kh * kw * c}, {f}) matrix: each column is one filter",
+    )
+    name = layer.activation.activation_name
+    if name != "linear":
+        forward, _, _ = _ACTIVATIONS[name]
+        out.layer_line(depth, f"y = {forward}", _shape(y), _activation_note(name, y))
+    seen.window = ho // 2  # a row through the middle of the map, where an image has ink
+    _map_values(out, "z", z.reshape(y.shape), seen.window, depth)
+    if name != "linear":
+        _map_values(out, "y", y, seen.window, depth)
+    return y
+
+
+def _backward_conv(layer: Conv2D, dy: np.ndarray, from_logits: bool, out: _Printer, seen: _Seen, depth: int):
+    name = layer.activation.activation_name
+    if from_logits:
+        dz = dy
+        out.layer_line(depth, "dz", _shape(dz), "= the fused dz above: the output activation is already done")
+    else:
+        dz = layer.activation.backward(dy)
+        _, backward, why = _ACTIVATIONS[name]
+        out.layer_line(depth, f"dz = {backward}", _shape(dz), why)
+        if name != "linear":
+            _map_values(out, "dy", dy, seen.window, depth)
+            _map_values(out, "dz", dz, seen.window, depth)
+    dx = layer.backward_linear(dz)
+    cols, f = layer.cols, layer.filters
+    dz2, dW = (cols.shape[0], f), layer.grads["W"]
+    out.layer_line(
+        depth,
+        "dW = cols.T @ dz",
+        f"{_shape(cols.T)} @ {dz2} -> {(cols.shape[1], f)} -> {_shape(dW)}",
+        norm=f"‖dW‖ = {_num(_norm(dW))}",
+    )
+    if "b" in layer.grads:
+        db = layer.grads["b"]
+        out.layer_line(
+            depth, "db = dz.sum(axis=(0, 1, 2))", f"{_shape(dz)} -> {_shape(db)}", norm=f"‖db‖ = {_num(_norm(db))}"
+        )
+    out.once("conv_shared", "one kernel slides over every position: its gradient sums over all N*Ho*Wo of them", depth)
+    if dx is None:
+        out.layer_line(depth, "dx", "", "not computed: nothing below has parameters, so nobody needs ∂L/∂x")
+        return None
+    out.layer_line(depth, "dcols = dz @ W.T", f"{dz2} @ {(f, cols.shape[1])} -> {_shape(cols)}", "one row per patch")
+    out.layer_line(depth, "dx = col2im(dcols)", f"{_shape(cols)} -> {_shape(dx)}", norm=f"‖dx‖ = {_num(_norm(dx))}")
+    out.note("each pixel gets the sum over the (up to kh*kw) patches it was part of", depth)
+    return dx
+
+
+def _forward_pool(layer, x: np.ndarray, out: _Printer, seen: _Seen, depth: int) -> np.ndarray:
+    y = layer.forward(x, training=True)
+    (ph, pw) = layer.pool_size
+    what = "max" if isinstance(layer, MaxPooling2D) else "mean"
+    out.layer_line(depth, f"y = {what} of each {ph}x{pw} window", f"{_shape(x)} -> {_shape(y)}", "per channel")
+    seen.window = y.shape[1] // 2
+    _map_values(out, "x", x, seen.window * layer.strides[0], depth)
+    _map_values(out, "y", y, seen.window, depth)
+    return y
+
+
+def _backward_pool(layer, dy: np.ndarray, out: _Printer, seen: _Seen, depth: int) -> np.ndarray:
+    dx = layer.backward(dy)
+    if isinstance(layer, MaxPooling2D):
+        formula, note = "dx = dy at each window's max", "the other inputs get 0; a tie: the first in row-major order"
+    else:
+        formula, note = "dx = dy / count, all of it", "every input of a window gets an equal share"
+    out.layer_line(depth, formula, f"{_shape(dy)} -> {_shape(dx)}", note)
+    _map_values(out, "dy", dy, seen.window, depth)
+    _map_values(out, "dx", dx, seen.window * layer.strides[0], depth)
+    return dx
+
+
+def _map_values(out: _Printer, name: str, a: np.ndarray, row, depth: int) -> None:
+    """A few numbers of a feature map: the first example, one row, the first channel: ``y[0, 3, :6, 0]``."""
+    if a is None or a.ndim != 4 or row is None:
+        return
+    row = min(row, a.shape[1] - 1)
+    for stop in range(min(SHOW, a.shape[2]), 0, -1):  # fewer numbers if six do not fit
+        more = " …" if stop < a.shape[2] else ""
+        label = f"{name}[0, {row}, :{stop}, 0]"
+        text = f"{' ' * (FORMULA_WIDTH + 4)}{label:<16} [{_list(a[0, row, :stop, 0], 8)}{more}]"
+        if len(text) <= WIDTH:
+            break
+    out.line(text)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Backward, layer by layer
 # --------------------------------------------------------------------------------------------------------------
@@ -177,6 +296,10 @@ def _backward_stack(seq, dy, fused: bool, out: _Printer, trace: dict, came_from:
             dy = dx
         elif kind == "dropout":
             dy = _backward_dropout(layer, dy, out, seen, depth)
+        elif kind == "conv":
+            dy = _backward_conv(layer, dy, from_logits, out, seen, depth)
+        elif kind == "pool":
+            dy = _backward_pool(layer, dy, out, seen, depth)
         else:
             dy = _backward_generic(layer, dy, from_logits, out, seen, depth)
         came_from = f"the dx of [{number}] {layer.name}"
@@ -275,6 +398,9 @@ def _kind(layer: Layer) -> str:
         (Activation, "activation"),
         (Flatten, "flatten"),
         (Dropout, "dropout"),
+        (Conv2D, "conv"),
+        (MaxPooling2D, "pool"),
+        (AveragePooling2D, "pool"),
     ):
         if isinstance(layer, cls):
             same_code = type(layer).forward is cls.forward and type(layer).backward is cls.backward
@@ -290,6 +416,15 @@ def _layer_title(layer: Layer) -> str:
         return f"Dense({layer.units}, {layer.activation.activation_name})"
     if kind == "dropout":
         return f"Dropout({layer.rate:g})"
+    if kind == "conv":
+        (kh, kw), (sh, sw) = layer.kernel_size, layer.strides
+        return (
+            f"Conv2D({layer.filters}, {kh}x{kw}, strides ({sh}, {sw}), '{layer.padding}', "
+            f"{layer.activation.activation_name})"
+        )
+    if kind == "pool":
+        (ph, pw), (sh, sw) = layer.pool_size, layer.strides
+        return f"{type(layer).__name__}({ph}x{pw}, strides ({sh}, {sw}), '{layer.padding}')"
     if kind == "activation" and type(layer) is Activation:
         return f"Activation('{layer.activation_name}')"
     if is_model(layer):
