@@ -100,6 +100,10 @@ def prepare_inputs(model, x, who: str) -> np.ndarray:
             raise ValueError(f"{who}(): the model has no layers yet. Add some with model.add(layer).")
         model.build(x.shape[1:])
     expected = tuple(model.input_shape)
+    if (*x.shape[1:], 1) == expected and type(model.layers[0]).__name__ != "Conv2D":
+        # Keras adds a trailing axis of size 1 that the data lacks (images (N, 28, 28) for Input(shape=(28, 28, 1)))
+        # as a view. A Conv2D first says instead that images need their channel axis: that is its lesson.
+        x = x[..., None]
     if x.shape[1:] != expected:
         if raw_shape == expected and expected != (1,):
             raise ValueError(

@@ -142,6 +142,11 @@ class Layer:
     def output(self, value) -> None:
         self._output = value
 
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """The parameter arrays themselves, in Keras order (kernel, then bias); ``[]`` before the layer is built."""
+        return list(self.params.values())
+
     def count_params(self) -> int:
         return sum(p.size for p in self.params.values())
 

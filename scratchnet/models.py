@@ -76,6 +76,27 @@ class Model(Trainer, Layer):
             slots += layer.parameter_slots() if isinstance(layer, Model) else [(layer, key) for key in layer.params]
         return slots
 
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """The layer called ``name``, or at position ``index`` (which wins if both are given), as in Keras."""
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(
+                    f"Model '{self.name}' has {len(self.layers)} layers. Received: index={index}. "
+                    f"Use 0 to {len(self.layers) - 1}."
+                )
+            return self.layers[index]
+        if name is None:
+            raise ValueError("get_layer() needs a layer name or an index. Received: neither.")
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}.")
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """Keras's name for :attr:`trainable_weights` (scratchnet has no non-trainable weights)."""
+        return self.trainable_weights
+
     @property
     def trainable_weights(self) -> list[np.ndarray]:
         """The parameter arrays themselves (not copies), in Keras order."""

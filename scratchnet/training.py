@@ -201,7 +201,9 @@ class Trainer:
         return x[:split], y[:split], (x[split:], y[split:])
 
     # --- evaluate / predict ---------------------------------------------------------------------------------------
-    def evaluate(self, x=None, y=None, batch_size: int = 32, verbose: int = 1, return_dict: bool = False):
+    def evaluate(
+        self, x=None, y=None, batch_size: int = 32, verbose: int = 1, return_dict: bool = False, callbacks=None
+    ):
         """Loss (and metrics) over ``(x, y)``, in inference mode.
 
         Returns:
@@ -212,7 +214,7 @@ class Trainer:
         x, y = checks.prepare_data(self, x, y, "evaluate")
         hints.check_input_scale(self, x)
         steps = math.ceil(len(x) / batch_size)
-        cbs = CallbackList(None, model=self, add_progbar=verbose != 0, verbose=verbose, steps=steps)
+        cbs = CallbackList(callbacks, model=self, add_progbar=verbose != 0, verbose=verbose, steps=steps)
         return _results(self._evaluate_prepared(x, y, batch_size, cbs), return_dict)
 
     def _evaluate_prepared(self, x, y, batch_size: int, cbs: CallbackList | None) -> dict[str, float]:
@@ -233,7 +235,7 @@ class Trainer:
             cbs.on_test_end(logs)
         return logs
 
-    def predict(self, x, batch_size: int = 32, verbose: int = 0) -> np.ndarray:
+    def predict(self, x, batch_size: int = 32, verbose: int = 0, callbacks=None) -> np.ndarray:
         """The model's outputs for ``x``, computed batch by batch in inference mode (no dropout).
 
         Returns:
@@ -246,7 +248,7 @@ class Trainer:
         hints.check_input_scale(self, x)
         outs = [np.empty((len(x), *shape), dtype=self.dtype) for shape in self.output_example_shapes()]
         steps = math.ceil(len(x) / batch_size)
-        cbs = CallbackList(None, model=self, add_progbar=verbose != 0, verbose=verbose, steps=steps)
+        cbs = CallbackList(callbacks, model=self, add_progbar=verbose != 0, verbose=verbose, steps=steps)
         cbs.on_predict_begin()
         with speed.blas_threads(self.multiply_adds_per_batch(batch_size)):
             for step, rows in batches(len(x), batch_size):

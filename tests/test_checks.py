@@ -175,3 +175,11 @@ def test_numpy_scalars_are_accepted_where_python_numbers_are():
     model = compiled(mnist_model())
     history = model.fit(x, y, batch_size=np.int64(8), epochs=np.int64(1), validation_split=np.float32(0.2), verbose=0)
     assert len(history.history["val_loss"]) == 1
+
+
+def test_a_missing_trailing_axis_of_size_one_is_added_as_keras_does():
+    model = sn.Sequential([sn.Input(shape=(28, 28, 1)), layers.Flatten(), layers.Dense(10, activation="softmax")])
+    x, _ = images(4)
+    assert model.predict(x).shape == (4, 10)  # (4, 28, 28) taken as (4, 28, 28, 1)
+    conv = sn.Sequential([layers.Conv2D(2, 3, input_shape=(28, 28, 1)), layers.Flatten(), layers.Dense(3)])
+    assert "reshape(-1, 28, 28, 1)" in raised(ValueError, conv.predict, x)

@@ -378,3 +378,14 @@ def test_pop_removes_the_last_layer_and_rebuilds():
     assert model.output_shape == (None, 3) and model.count_params() == 784 * 128 + 128 + 128 * 3 + 3
     empty = sn.Sequential()
     assert "has no layers to remove" in raised(TypeError, empty.pop)
+
+
+def test_get_layer_by_name_or_index_and_weights_as_in_keras():
+    model = mnist_model(input_shape=(28, 28))
+    hidden = model.layers[1]
+    assert model.get_layer(hidden.name) is hidden and model.get_layer(index=-1) is model.layers[2]
+    assert "No such layer: nope. Existing layers are:" in raised(ValueError, model.get_layer, "nope")
+    assert "Received: index=3" in raised(ValueError, model.get_layer, index=3)
+    assert [w.shape for w in model.weights] == [(784, 128), (128,), (128, 10), (10,)]
+    assert hidden.weights[0] is hidden.kernel
+    assert layers.Dense(3).weights == []

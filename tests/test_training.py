@@ -418,3 +418,21 @@ def test_initial_epoch_resumes_the_count_as_keras_does(capsys):
     assert history.epoch == [3, 4]
     out = capsys.readouterr().out
     assert "Epoch 4/5" in out and "Epoch 5/5" in out and "Epoch 3/5" not in out
+
+
+def test_evaluate_and_predict_take_callbacks():
+    x, y = blobs(64)
+    model = classifier()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    seen = []
+
+    class Spy(callbacks.Callback):
+        def on_test_batch_end(self, batch, logs=None):
+            seen.append(("test", batch))
+
+        def on_predict_end(self, logs=None):
+            seen.append(("predict", None))
+
+    model.evaluate(x, y, batch_size=32, verbose=0, callbacks=[Spy()])
+    model.predict(x, callbacks=[Spy()])
+    assert seen == [("test", 0), ("test", 1), ("predict", None)]
