@@ -20,6 +20,7 @@ from scratchnet.activations import Activation, ReLU, Sigmoid, Softmax, Tanh
 from scratchnet.conv import Conv2D
 from scratchnet.layer import Layer
 from scratchnet.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, Reshape
+from scratchnet.preprocessing import Normalization
 from scratchnet.symbolic import Input, InputLayer
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "InputLayer",
     "Layer",
     "MaxPooling2D",
+    "Normalization",
     "ReLU",
     "Reshape",
     "Sigmoid",
@@ -236,7 +238,12 @@ LAYERS: dict[str, type[Layer]] = {
     cls.__name__: cls for cls in (Activation, Dense, Dropout, Flatten, InputLayer, ReLU, Sigmoid, Softmax, Tanh)
 }
 # The image layers live in their own modules (scratchnet.conv, scratchnet.pooling).
-LAYERS.update({cls.__name__: cls for cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Reshape)})
+LAYERS.update(
+    {
+        cls.__name__: cls
+        for cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Normalization, Reshape)
+    }
+)
 
 
 def register(cls: type[Layer]) -> type[Layer]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from scratchnet import checks, fused, layers, saving, speed, summary, utils
+from scratchnet.arrays import eager
 from scratchnet.explain import explain as explain_model
 from scratchnet.layer import Layer
 from scratchnet.symbolic import InputLayer, SymbolicTensor, trace_chain
@@ -200,7 +201,7 @@ class Model(Trainer, Layer):
             return x.through(self)
         x = checks.prepare_inputs(self, x, "__call__")
         out = self.forward(x.astype(self.dtype, copy=False), training=training)
-        return [o.view(Outputs) for o in out] if isinstance(out, list) else out.view(Outputs)
+        return eager(out)
 
     # --- looking inside, summary, saving ------------------------------------------------------------------------
     def explain(self, x, y=None, print_fn=print) -> None:
@@ -460,13 +461,6 @@ class Functional(Sequential):
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
         config = {k: v for k, v in config.items() if k != "output_positions"}
         return Sequential.from_config(config, custom_objects)
-
-
-class Outputs(np.ndarray):
-    """What ``model(x)`` returns: a NumPy array with TensorFlow's ``.numpy()`` too (it returns the plain array)."""
-
-    def numpy(self) -> np.ndarray:
-        return self.view(np.ndarray)
 
 
 layers.register(Sequential)
