@@ -152,7 +152,9 @@ class SparseCategoricalCrossentropy(_CrossentropyBase):
         if self.from_logits:
             log_p = nn.log_softmax(y_pred)[rows, y_true]
         else:
-            log_p = np.log(_probabilities(y_pred)[rows, y_true])
+            # log of the true class's renormalized probability, without renormalizing the whole array
+            p = np.maximum(y_pred, EPSILON)
+            log_p = np.log(p[rows, y_true]) - np.log(p.sum(axis=-1))
         return -speed.mean(log_p)
 
     def backward(self, y_true, y_pred):
@@ -281,8 +283,9 @@ def _probabilities(y_pred: np.ndarray) -> np.ndarray:
     Renormalized, the loss is the cross-entropy of a real distribution, which only a right answer makes small.
     (Keras renormalizes too; the clip first also keeps negative outputs from making a sum near 0.)
     """
-    p = np.clip(y_pred, EPSILON, None)
-    return p / p.sum(axis=-1, keepdims=True)
+    p = np.maximum(y_pred, EPSILON)
+    p /= p.sum(axis=-1, keepdims=True)
+    return p
 
 
 def _probabilities_backward(y_pred: np.ndarray, dlog_p: np.ndarray) -> np.ndarray:

@@ -67,6 +67,7 @@ class Model(Trainer, Layer):
         self.dtype = np.dtype(dtype)
         self.seed = seed
         self.rng = utils.make_rng(seed)
+        self.structure_version = 0  # counts builds, so cached views of the parameters know when to refresh
         self._init_training()
 
     # --- parameters ---------------------------------------------------------------------------------------------
@@ -258,14 +259,16 @@ class Sequential(Model):
                 f"Put it in a list: Sequential([{type(layers).__name__}(...)])."
             )
         for layer in layers or []:
-            self.add(layer)
+            self.add(layer, rebuild=False)  # built once, below: not once per layer
+        self._changed()
 
     # --- building -------------------------------------------------------------------------------------------
-    def add(self, layer: Layer) -> None:
+    def add(self, layer: Layer, rebuild: bool = True) -> None:
         """Append a layer. If the first layer was given an ``input_shape``, the model is built right away.
 
         ``Input(shape=...)`` or ``InputLayer(shape=...)`` as the first element gives the model its input shape
         (Keras 3's way of writing ``input_shape=`` on the first layer); it is not one of ``model.layers``.
+        ``rebuild=False`` (as in Keras) leaves the building to a later ``add`` or the first data.
         """
         if isinstance(layer, SymbolicTensor) and layer.parent is None:
             layer = layer.layer  # the InputLayer behind sn.Input(...)
@@ -276,7 +279,8 @@ class Sequential(Model):
                     f"{len(self.layers)} layers."
                 )
             self.input_spec = layer.input_shape
-            self._changed()
+            if rebuild:
+                self._changed()
             return
         if isinstance(layer, type) and issubclass(layer, Layer):
             raise TypeError(
@@ -289,7 +293,8 @@ class Sequential(Model):
                 f"Received: {layer!r} of type {type(layer).__name__}."
             )
         self.layers.append(layer)
-        self._changed()
+        if rebuild:
+            self._changed()
 
     def pop(self) -> Layer:
         """Remove the last layer and return it (as Keras's ``model.pop()``)."""
@@ -322,6 +327,7 @@ class Sequential(Model):
                 layer.build(shape, rng, self.dtype)
             shape = tuple(layer.compute_output_shape(shape))
         self.built = True
+        self.structure_version += 1
         self._trace_outputs()
         self.needs_input_grad = self.needs_input_grad  # passes the flag on to the (new) layers
 

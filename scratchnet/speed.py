@@ -124,34 +124,44 @@ class FlatParameters:
             self.views.append((p, g))
             offset += value.size
 
-    def fits(self, slots: list, dtype) -> bool:
-        """Whether θ still holds exactly these parameters (no layer added, rebuilt, or moved to another model)."""
-        return (
-            np.dtype(dtype) == self.dtype
-            and len(slots) == len(self.slots)
-            and all(
-                layer is own and key == own_key and layer.params[key] is p
-                for (layer, key), (own, own_key), (p, _) in zip(slots, self.slots, self.views, strict=True)
-            )
-        )
+    def refresh(self) -> bool:
+        """Check that θ still holds the layers' parameters; copy back gradients assigned as new arrays.
 
-    def sync_gradients(self) -> None:
-        """Copy back a gradient that a layer assigned as a new array (a hand-written layer may) instead of
-        writing it into its view of dθ."""
-        for (layer, key), (_, g) in zip(self.slots, self.views, strict=True):
-            if layer.grads[key] is not g:
-                g[...] = layer.grads[key]
+        Returns False when a layer's parameter is no longer its view of θ (the layer was rebuilt, or moved into
+        another model, which packed it into *its* θ): then θ must be packed again. A gradient that a hand-written
+        layer assigned as a new array, instead of writing it into its view of dθ, is copied into dθ.
+        """
+        for (layer, key), (p, g) in zip(self.slots, self.views, strict=True):
+            if layer.params[key] is not p:
+                return False
+            grad = layer.grads[key]
+            if grad is not g:
+                if np.shape(grad) != g.shape:
+                    raise ValueError(
+                        f"Layer '{layer.name}' set grads[{key!r}] to shape {np.shape(grad)}, but params[{key!r}] has "
+                        f"shape {g.shape}: a gradient has the shape of its parameter. Check its backward (a sum "
+                        "with keepdims=True, or a missing .sum(axis=0)?)."
+                    )
+                g[...] = grad
                 layer.grads[key] = g
+        return True
+
+    def __deepcopy__(self, memo):
+        # A deep copy of the views would no longer be views of the copied θ: the copy of a model packs anew.
+        return None
 
 
 def flat_parameters(model) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """``([θ], [dθ])`` for ``model``'s optimizer, packing (or repacking) the model's parameters when needed."""
-    slots = model.parameter_slots()
     flat = model.__dict__.get("_flat")
-    if flat is None or not flat.fits(slots, model.dtype):
-        flat = model._flat = FlatParameters(slots, model.dtype)
-    else:
-        flat.sync_gradients()
+    if (
+        flat is None
+        or flat.structure != model.structure_version
+        or flat.dtype != model.dtype
+        or not flat.refresh()
+    ):
+        flat = model._flat = FlatParameters(model.parameter_slots(), model.dtype)
+        flat.structure = model.structure_version
     return [flat.theta], [flat.dtheta]
 
 
@@ -183,7 +193,7 @@ def dense_backward_into(layer, dz: np.ndarray) -> np.ndarray | None:
         grads["W"] = layer.x.T @ dz
     if layer.use_bias:
         if grads["b"].shape == layer.params["b"].shape:
-            np.sum(dz, axis=0, out=grads["b"])
+            np.add.reduce(dz, axis=0, out=grads["b"])  # dz.sum(axis=0), without np.sum's Python wrapper
         else:
             grads["b"] = dz.sum(axis=0)
     if not layer.needs_input_grad:
