@@ -94,7 +94,7 @@ def load_weights(model, path) -> None:
         raise ValueError(f"load_weights(): the weights in '{path}' do not fit this model. {e}") from None
 
 
-def load_model(path, custom_objects: dict | None = None):
+def load_model(path, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True):
     """Load a model saved with ``model.save(path)``: architecture, compile settings and weights.
 
     Args:
@@ -102,6 +102,8 @@ def load_model(path, custom_objects: dict | None = None):
         custom_objects: your own classes the saved model uses, by class name, as in Keras:
             ``load_model(path, custom_objects={"LeakyReLU": LeakyReLU})``. A custom layer is rebuilt with
             ``cls.from_config(config)``, i.e. ``cls(**layer.get_config())``.
+        compile: False leaves the model uncompiled (as Keras's ``compile=False``): no optimizer, loss or metrics.
+        safe_mode: accepted for Keras's signature. Loading is always safe here: nothing is ever unpickled.
 
     Raises:
         ValueError: the file is not a model saved by scratchnet (it says what it is instead), or it uses a
@@ -110,6 +112,9 @@ def load_model(path, custom_objects: dict | None = None):
     >>> # model.save("model.npz"); same = load_model("model.npz")
     """
     custom_objects = _check_custom_objects(custom_objects)
+    for name, flag in (("compile", compile), ("safe_mode", safe_mode)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"load_model() expected {name} to be True or False. Received: {name}={flag!r}.")
     path = _check_load_path(path, "load_model")
     arrays = _read_npz(path, "load_model")
     if "model_config" not in arrays:
@@ -139,7 +144,7 @@ def load_model(path, custom_objects: dict | None = None):
             raise ValueError(
                 f"load_model(): '{path}' is damaged: its weights do not fit its own architecture. {e}"
             ) from None
-    if spec.get("compile"):
+    if compile and spec.get("compile"):
         _compile_from_spec(model, spec["compile"], path, custom_objects)
     return model
 

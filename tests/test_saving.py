@@ -136,6 +136,16 @@ def test_a_model_built_by_its_first_data_saves_and_loads(tmp_path):
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
 
 
+def test_load_model_compile_false_leaves_it_uncompiled_as_in_keras(tmp_path):
+    model, x, _ = trained_model()
+    model.save(tmp_path / "m.npz")
+    loaded = load_model(tmp_path / "m.npz", compile=False, safe_mode=True)
+    assert loaded.optimizer is None and loaded.loss is None
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    with pytest.raises(TypeError, match="expected compile to be True or False"):
+        load_model(tmp_path / "m.npz", compile="no")
+
+
 def test_an_uncompiled_model_loads_uncompiled(tmp_path):
     model = sn.Sequential([layers.Dense(2, input_shape=(3,))])
     model.save(tmp_path / "m.npz")
