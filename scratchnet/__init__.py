@@ -20,6 +20,7 @@ _SUBMODULES = {
     "blas",
     "callbacks",
     "datasets",
+    "exercises",
     "explain",
     "gradcheck",
     "layers",
