@@ -91,7 +91,9 @@ def _pyplot():
 
 
 def _new_figure(figsize: tuple[float, float]) -> Figure:
-    return _pyplot().figure(figsize=figsize, layout="constrained")
+    from scratchnet.notebook import show_once  # a notebook shows the figure once, not once more for the return
+
+    return show_once(_pyplot().figure(figsize=figsize, layout="constrained"))
 
 
 def _root_figure(ax: Axes) -> Figure:

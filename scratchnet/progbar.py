@@ -39,6 +39,8 @@ from typing import TextIO
 
 import numpy as np
 
+from scratchnet.notebook import in_jupyter
+
 __all__ = ["Progbar"]
 
 # The clock every timing in this module reads; a test may replace it with a fake one.
@@ -132,7 +134,7 @@ class Progbar:
             timing = f"ETA: {_format_eta(eta)}"
         line = f"{self._count(current)}{self._bar(current)} - {timing}{_format_logs(logs)}"
 
-        if self.file is None and _in_jupyter():
+        if self.file is None and in_jupyter():
             # One output per bar, redrawn in place: the saved notebook keeps only its last frame.
             if self._handle is None:
                 self._handle = _display_handle(_Line(line))
@@ -200,15 +202,6 @@ class _Line:
 
     def __repr__(self) -> str:
         return self.text
-
-
-def _in_jupyter() -> bool:
-    """Whether we run inside a Jupyter kernel (where stdout is a notebook cell's output, not a terminal)."""
-    if "ipykernel" not in sys.modules:
-        return False
-    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
-    shell = get_ipython() if get_ipython is not None else None
-    return getattr(shell, "kernel", None) is not None
 
 
 def _display_handle(obj):

@@ -40,6 +40,7 @@ def _sgd(param, grad, velocity, learning_rate, momentum):
 
 
 RIGHT = {
+    "predicted_classes": lambda probabilities: np.argmax(probabilities, axis=1),
     "relu_backward": lambda dy, y: dy * (y > 0),
     "sigmoid_backward": lambda dy, y: dy * y * (1 - y),
     "dense_forward": lambda x, W, b: x @ W + b,
@@ -90,6 +91,9 @@ def _not_done(*args):
 
 
 MISTAKES = [
+    ("predicted_classes", np.argmax, "returns ONE index into all N*C numbers"),
+    ("predicted_classes", lambda p: np.argmax(p, axis=0), "took the argmax down each column"),
+    ("predicted_classes", lambda p: np.max(p, axis=1), "np.argmax, not np.max"),
     ("relu_backward", lambda dy, y: None, "returned None"),
     ("relu_backward", lambda dy, y: (y > 0) * 1.0, "forgot to multiply by `dy`"),
     ("relu_backward", lambda dy, y: dy * (y >= 0), "used (y >= 0)"),

@@ -41,6 +41,39 @@ def _onehot(y: np.ndarray, classes: int) -> np.ndarray:
     return out
 
 
+# --- lesson 1: reading predictions ------------------------------------------------------------------------------
+def _probabilities(rng):
+    n, c = _sizes(rng, 2)
+    return {"probabilities": nn.softmax(3 * rng.standard_normal((n, c)))}
+
+
+register(
+    Exercise(
+        name="predicted_classes",
+        args=("probabilities",),
+        outputs=("labels",),
+        make_inputs=_probabilities,
+        reference=lambda i: (np.argmax(i["probabilities"], axis=1),),
+        mistakes=[
+            (
+                "took the argmax down each column (axis=0), over the examples: each ROW is one example, so "
+                "np.argmax(probabilities, axis=1).",
+                lambda i: (np.argmax(i["probabilities"], axis=0),),
+            ),
+            (
+                "returned the highest probability itself; the class is its position: np.argmax, not np.max.",
+                lambda i: (np.max(i["probabilities"], axis=1),),
+            ),
+        ],
+        hints={
+            "scalar": "np.argmax without an axis flattens the (N, C) array and returns ONE index into all N*C "
+            "numbers; np.argmax(probabilities, axis=1) gives one class per row.",
+        },
+        description="The predicted class of each example: probabilities (N, C) from model.predict -> labels (N,).",
+    )
+)
+
+
 # --- activations ------------------------------------------------------------------------------------------------
 def _activation_inputs(forward, scale: float = 1.0):
     def make(rng):
