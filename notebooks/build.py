@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "src"
 SOLUTIONS = HERE / "solutions"
 
-SETUP = '''\
+SETUP = """\
 # Set-up. In Colab (or wherever scratchnet is missing) this installs it; then it finds the datasets.
 import importlib
 import os
@@ -68,7 +68,7 @@ import numpy as np
 import scratchnet as sn
 from scratchnet import exercises
 
-print("scratchnet", sn.__version__)'''
+print("scratchnet", sn.__version__)"""
 
 _CELL = re.compile(r"^# %%(?: \[(markdown|solution|student)\])?\s*$")
 
@@ -99,7 +99,9 @@ def parse(text: str) -> list[Cell]:
         if match:
             close()
             tag = match.group(1)
-            current = Cell("markdown" if tag == "markdown" else "code", "", tag if tag in ("solution", "student") else None)
+            current = Cell(
+                "markdown" if tag == "markdown" else "code", "", tag if tag in ("solution", "student") else None
+            )
             lines = []
         elif current is not None:
             lines.append(line)
@@ -163,8 +165,9 @@ def execute(nb, timeout: int = 600):
     """Run a notebook top to bottom in a fresh kernel, in the notebooks folder; returns it with its outputs."""
     from nbclient import NotebookClient
 
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(HERE)}},
-                   record_timing=False).execute()
+    NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}, record_timing=False
+    ).execute()
     return nb
 
 

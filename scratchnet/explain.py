@@ -75,7 +75,7 @@ _LOSSES = {
 }
 
 
-def explain(model, x, y=None, print_fn: Callable[[str], object] = print, examples: int = 2) -> None:
+def explain(model, x, y=None, print_fn: Callable[[str], object] = print, examples: int = 2, full: bool = False) -> None:
     """Print one forward and backward pass of ``model`` on the first ``examples`` examples of ``x``.
 
     Forward, first layer to last: each layer's formula, the shapes going in and out, a few numbers. Then the
@@ -95,6 +95,9 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
             (there is no loss to differentiate).
         print_fn: called with each line, like ``summary(print_fn=...)``; e.g. ``lines.append``.
         examples: how many examples make up the batch (1 to 8; 2 keeps the printout short).
+        full: print every number instead of a few: each Dense layer's x, W, b, z, y and, backward, dy, dz, dW,
+            db, dx, as whole matrices, so a tiny network can be recomputed by hand (``dW = x.T @ dz``, entry by
+            entry). Meant for tiny layers: a (784, 128) kernel would print 100,352 numbers.
 
     Raises:
         TypeError: if ``model`` is not a Sequential model.
@@ -132,7 +135,7 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
         x = model._prepare_x(x, "explain")
 
     net = detached_copy(model)
-    out = _Printer(print_fn)
+    out = _Printer(print_fn, full=full)
     x = x.astype(net.dtype, copy=False)
     n = len(x)
     what = "one training step" if why_forward_only is None else "one forward pass"
@@ -311,6 +314,9 @@ def _forward_dense(layer: Dense, x: np.ndarray, out: _Printer, seen: _Seen, dept
     if name != "linear":
         out.layer_line(depth, f"y = {forward}", f"{_shape(y)}", _activation_note(name, y))
     seen.window = _window(z)
+    if out.full:
+        for label, array in (("x", x), ("W", W), ("b", b)):
+            out.values(label, array, seen.window, depth)
     out.values("z", z, seen.window, depth)
     if name != "linear":
         out.values("y", y, seen.window, depth)
@@ -427,6 +433,12 @@ def _backward_dense(layer: Dense, dy: np.ndarray, from_logits: bool, out: _Print
         db = layer.grads["b"]
         out.layer_line(depth, "db = dz.sum(axis=0)", f"{_shape(dz)} -> {_shape(db)}", norm=f"‖db‖ = {_num(_norm(db))}")
     out.once("shared", "W and b serve all N examples: their gradients sum over the batch", depth)
+    if out.full:
+        if from_logits:
+            out.values("dz", dz, seen.window, depth)
+        out.values("dW", dW, seen.window, depth)
+        out.values("db", layer.grads.get("b"), seen.window, depth)
+        out.values("dx", dx, seen.window, depth)
     if dx is None:
         out.layer_line(depth, "dx", "", "not computed: nothing below has parameters, so nobody needs ∂L/∂x")
     else:
@@ -547,8 +559,9 @@ class _Printer:
 
     SHAPES_WIDTH = 44  # notes start after the shapes, in one column when they fit
 
-    def __init__(self, print_fn):
+    def __init__(self, print_fn, full: bool = False):
         self.print_fn = print_fn
+        self.full = full  # explain(full=True): values() prints whole arrays
         self.said: set[str] = set()
 
     def line(self, text: str) -> None:
@@ -599,6 +612,9 @@ class _Printer:
 
     def values(self, name: str, a: np.ndarray, window: slice | None, depth: int = 0) -> None:
         """A few numbers of the first example, under the shapes: ``z[0, :6]   [ 0.412  -1.03 ... …]``."""
+        if self.full:
+            self.every_number(name, a, depth)
+            return
         if a is None or a.ndim != 2 or window is None:
             return
         start = window.start
@@ -609,6 +625,18 @@ class _Printer:
             if len(text) <= WIDTH:
                 break
         self.line(text)
+
+    def every_number(self, name: str, a: np.ndarray | None, depth: int = 0) -> None:
+        """explain(full=True): the whole array, one row per line, 4 significant digits, for checking by hand."""
+        if a is None:
+            return
+        a = np.atleast_2d(a) if np.ndim(a) <= 1 else a.reshape(len(a), -1)
+        cells = [[f"{float(v) + 0.0:.4g}" for v in row] for row in a]  # + 0.0: no "-0"
+        width = max(len(c) for row in cells for c in row)
+        pad = " " * (FORMULA_WIDTH + 4)
+        label = f"{name} ="
+        for i, row in enumerate(cells):
+            self.line(f"{pad}{label if i == 0 else '':<6}[{' '.join(c.rjust(width) for c in row)}]")
 
 
 def _right(note: str, depth: int = 0) -> str:

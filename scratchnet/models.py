@@ -608,14 +608,14 @@ class Sequential(Layer):
     def _metric_values(self, y: np.ndarray, y_pred: np.ndarray) -> list[float]:
         return [metrics.get(name, y.shape, y_pred.shape)(y, y_pred) for name in self.metric_names]
 
-    def explain(self, x, y=None, print_fn=print) -> None:
+    def explain(self, x, y=None, print_fn=print, full: bool = False) -> None:
         """Print one forward and backward pass on a tiny batch, layer by layer: the chain rule made visible.
 
         See :func:`scratchnet.explain.explain`.
         """
         from scratchnet.explain import explain
 
-        explain(self, x, y, print_fn=print_fn)
+        explain(self, x, y, print_fn=print_fn, full=full)
 
     # --- summary ----------------------------------------------------------------------------------------------------
     def summary(self, print_fn=print) -> None:

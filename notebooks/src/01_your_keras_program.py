@@ -75,6 +75,7 @@ print("which is row, column", np.unravel_index(flat_index, predictions.shape), "
 # **Exercise.** Write `predicted_classes(probabilities)`: for an array `(N, C)` of probabilities, return the
 # `N` predicted classes. (One line; the axis is the point.)
 
+
 # %%
 def predicted_classes(probabilities):
     # BEGIN SOLUTION
