@@ -127,6 +127,46 @@ sn.plotting.plot_predictions_grid(x_test[:15], predictions[:15], y_test[:15], cl
 sn.plotting.plot_confusion_matrix(y_test, labels, class_names=class_names)
 
 # %% [markdown]
+# ## Your own picture
+#
+# A model only understands inputs prepared like its training images: 28 × 28, grayscale, a bright object on a
+# black background, centred. `sn.images.prepare_image` does that to any photo or drawing (it inverts dark-on-light
+# pictures, crops, scales and centres). Fashion-MNIST's items fill the frame, hence `box=28, center="box"`; for
+# handwritten digits and an MNIST model keep the defaults (a 20-pixel box centred by mass, as MNIST was made).
+#
+# Here we fake a phone photo from a test image: larger, dark on light paper, a little noise. Replace `photo` by
+# the path of your own picture (in Colab: upload it with the file browser on the left).
+
+# %%
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+rng = np.random.default_rng(1)
+paper = 1.0 - np.kron(x_test[12], np.ones((8, 8)))  # 224 × 224, dark on light
+paper = np.clip(paper + rng.normal(0, 0.03, paper.shape), 0, 1)
+photo = Path(tempfile.mkdtemp()) / "my_photo.png"
+Image.fromarray((paper * 255).astype(np.uint8)).save(photo)
+
+mine = sn.images.prepare_image(photo, box=28, center="box")
+p_mine = model.predict(mine[None], verbose=0)[0]
+fig, axes = plt.subplots(1, 2, figsize=(6, 3), layout="constrained")
+axes[0].imshow(paper, cmap="gray")
+axes[0].set(title="the photo", xticks=[], yticks=[])
+axes[1].imshow(mine, cmap="gray")
+axes[1].set(title="prepared: 28 × 28, inverted", xticks=[], yticks=[])
+plt.show()
+print(f"the original test image 12: {class_names[np.argmax(predictions[12])]} {predictions[12].max():.0%}")
+sn.plotting.plot_prediction(mine, p_mine, class_names=class_names)
+
+# %% [markdown]
+# The prepared photo is close to the test image, not identical (scaled twice, noisy), and a small model trained
+# for a minute can change its mind on such details: compare the two predictions. Your own photos will differ
+# from the training images even more (lighting, angle, background); that is where accuracy on the test set
+# stops telling the whole story.
+
+# %% [markdown]
 # ## What next
 #
 # Lesson 2 opens the `Dense` layer: forward, backward, and the chain rule with numbers you can check by hand.
