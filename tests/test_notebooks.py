@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -131,6 +132,11 @@ def test_the_solution_runs_and_passes_every_check(lesson, data_env):
         if line.startswith(("exercises.check", "print(exercises.check"))
     ]
     assert texts.count(": PASSED") >= len(shown)
+    # Each progress bar is one output holding its final frame: the in-progress ones (with an ETA) were replaced.
+    bars = [t for t in texts.split("\n") if re.match(r"^\s*\d+/\d+ \[", t)]
+    assert all("ETA" not in bar and "[" + "=" * 30 + "]" in bar for bar in bars), bars
+    epochs = re.findall(r"^Epoch \d+/\d+$", texts, flags=re.MULTILINE)
+    assert len(bars) >= len(epochs)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
