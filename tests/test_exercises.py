@@ -137,6 +137,7 @@ MISTAKES = [
     ("mse_backward", lambda y_true, y_pred: 2 * (y_true - y_pred) / y_pred.size, "wrong sign"),
     ("dropout_backward", lambda dy, mask, rate: dy * mask, "(1 - rate). Forgot the scale"),
     ("dropout_backward", lambda dy, mask, rate: dy * mask / rate, "divided by rate"),
+    ("dropout_backward", lambda dy, mask, rate: dy * mask / (1 - rate) ** 2, "Divided by (1 - rate) twice?"),
     ("dropout_backward", lambda dy, mask, rate: dy / (1 - rate), "forgot the mask"),
     ("dropout_backward", lambda dy, mask, rate: mask / (1 - rate), "forgot to multiply by `dy`"),
     ("sgd_momentum_step", lambda p, g, v, lr, mu: (p - lr * (mu * v + g), mu * v + g), "other momentum convention"),

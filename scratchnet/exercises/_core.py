@@ -180,7 +180,8 @@ def _case_text(exercise: Exercise, inputs: dict) -> str:
 def _factor_message(c: float, factors: dict[str, float], hints: dict[str, str], what: str) -> str | None:
     """Name the constant c in got = c * expected: 'off by a factor of 0.125 (1/N). Divided by N twice?'."""
     for key, value in {**factors, "2": 2.0}.items():
-        for kind, target, label in (("times", value, key), ("over", 1.0 / value, f"1/{key}")):
+        inverse = f"1/({key})" if " " in key else f"1/{key}"
+        for kind, target, label in (("times", value, key), ("over", 1.0 / value, inverse)):
             if math.isclose(c, target, rel_tol=1e-6):
                 hint = hints.get(f"{kind}:{key}", "")
                 return f"{what}: off by a factor of {c:.4g} ({label}). {hint}".rstrip()
