@@ -50,7 +50,11 @@ def _have_scratchnet():
 if not _have_scratchnet():
     # Ours is "scratchnet-keras" on PyPI; the import name stays scratchnet.
     subprocess.run([sys.executable, "-m", "pip", "uninstall", "-q", "-y", "scratchnet"], check=False)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "scratchnet-keras"], check=True)
+    if subprocess.run([sys.executable, "-m", "pip", "install", "-q", "scratchnet-keras"]).returncode != 0:
+        raise RuntimeError(
+            "Could not install scratchnet-keras with pip. Install it by hand (pip install scratchnet-keras, or "
+            "pip install . in a clone of the repository) and run this cell again."
+        )
     for name in [m for m in sys.modules if m.split(".")[0] == "scratchnet"]:
         del sys.modules[name]
     importlib.invalidate_caches()
