@@ -23,6 +23,7 @@ Run it with ``make demo`` or::
     python examples/mnist.py --index 12 --out figs   # look at test image 12, write the figures to ./figs
     python examples/mnist.py --data-dir ../shared/data --train-samples 2000 --epochs 1   # a quick look
     python examples/mnist.py --explain               # also print one training step, layer by layer
+    python examples/mnist.py --image my_seven.jpg    # also classify your own photo or drawing (your_image.png)
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ FIGURES = {
     "history.png": "loss and accuracy after each epoch, training against validation",
     "confusion_matrix.png": "which classes are mistaken for which (rows true, columns predicted)",
     "first_layer_weights.png": "the first Dense layer's weights, one 28×28 picture per unit (the first 32 of 128)",
+    "your_image.png": "{image}, prepared like the training images, beside its class probabilities",
 }
 
 
@@ -68,6 +70,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--index", type=int, default=0, help="which test image to predict and draw")
     parser.add_argument(
         "--train-samples", type=int, default=None, help="use only the first N training images (for quick runs)"
+    )
+    parser.add_argument(
+        "--image", default=None, help="also classify this picture (PNG, JPEG) of your own, prepared like MNIST"
     )
     parser.add_argument(
         "--explain", action="store_true", help="before training, print one training step layer by layer (model.explain)"
@@ -140,6 +145,15 @@ def main(argv=None) -> int:
     if not 0 <= args.index < len(x_test):
         print(f"--index must be a test image in [0, {len(x_test)}). Received: {args.index}.", file=sys.stderr)
         return 2
+    mine = None
+    if args.image is not None:
+        # MNIST's digits fill a 20×20 box centred by mass in 28×28; Fashion-MNIST's items fill the frame.
+        how = {} if title == "MNIST" else {"box": 28, "center": "box"}
+        try:
+            mine = sn.images.prepare_image(args.image, **how)
+        except (OSError, ValueError) as exc:
+            print(f"--image: {exc}", file=sys.stderr)
+            return 2
     num_classes = int(y_test.max()) + 1
     names = class_names or [str(k) for k in range(num_classes)]
     note(
@@ -211,6 +225,14 @@ def main(argv=None) -> int:
         f"The true label is {truth} ({names[truth]}): {verdict}."
     )
 
+    if mine is not None:
+        how_text = "".join(f", {k}={v!r}" for k, v in how.items())
+        step(6, f"Your image: x = sn.images.prepare_image({args.image!r}{how_text}); model.predict(x[None])")
+        note("Grayscale, inverted if the background is light, cropped, scaled and centred like the training images.")
+        mine_p = model.predict(mine[None], verbose=0)[0]
+        for k in np.argsort(mine_p)[::-1][:3]:
+            note(f"{names[k]:>12}: {mine_p[k]:.1%}")
+
     # 7. Draw -------------------------------------------------------------------------------------------------
     step(7, f"Draw what the model learned into {args.out}/")
     from scratchnet import plotting
@@ -226,6 +248,8 @@ def main(argv=None) -> int:
             model.layers[1].kernel, image_shape=x_train.shape[1:], max_units=32
         ),
     }
+    if mine is not None:
+        figures["your_image.png"] = plotting.plot_prediction(mine, mine_p, None, class_names)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     import matplotlib.pyplot as plt
@@ -237,7 +261,7 @@ def main(argv=None) -> int:
         # No "Software" metadata: the bytes then depend only on the figure, so regenerated docs figures diff cleanly.
         fig.savefig(path, dpi=100, metadata={"Software": None})
         plt.close(fig)
-        print(f"  {path!s:<{width}}  {FIGURES[name].format(index=i)}")
+        print(f"  {path!s:<{width}}  {FIGURES[name].format(index=i, image=args.image)}")
     return 0
 
 

@@ -35,6 +35,7 @@ import numpy as np
 from scratchnet.callback import Callback, Logs
 from scratchnet.early_stopping import EarlyStopping, TerminateOnNaN
 from scratchnet.layer_stats import LayerStats
+from scratchnet.live_plot import LivePlot
 from scratchnet.plotting import plot_history
 from scratchnet.progbar import Progbar
 
@@ -45,6 +46,7 @@ __all__ = [
     "History",
     "LambdaCallback",
     "LayerStats",
+    "LivePlot",
     "ProgbarLogger",
     "TerminateOnNaN",
 ]

@@ -205,9 +205,12 @@ class Model(Trainer, Layer):
         return eager(out)
 
     # --- looking inside, summary, saving ------------------------------------------------------------------------
-    def explain(self, x, y=None, print_fn=print) -> None:
-        """Print one forward and backward pass on a tiny batch, layer by layer: see :func:`scratchnet.explain`."""
-        explain_model(self, x, y, print_fn=print_fn)
+    def explain(self, x, y=None, print_fn=print, full: bool = False) -> None:
+        """Print one forward and backward pass on a tiny batch, layer by layer: see :func:`scratchnet.explain`.
+
+        ``full=True`` prints every number of every array, for recomputing a step by hand on a tiny network.
+        """
+        explain_model(self, x, y, print_fn=print_fn, full=full)
 
     def summary(self, print_fn=print) -> None:
         """Print a Keras-style table: each layer's name and type, output shape and parameter count."""
@@ -473,9 +476,4 @@ layers.register(Sequential)
 layers.register(Functional)
 
 
-def load_model(path, custom_objects: dict | None = None) -> Model:
-    """Load a model saved with ``model.save(path)``: architecture, compile settings and weights.
-
-    See :func:`scratchnet.saving.load_model`.
-    """
-    return saving.load_model(path, custom_objects=custom_objects)
+load_model = saving.load_model  # sn.models.load_model, as tf.keras.models.load_model

@@ -10,6 +10,10 @@ screenshots read the same::
 ``verbose=2`` prints only the end-of-epoch summary, ``1875/1875 - 2s - loss: 0.4980 - 2s/epoch - 1ms/step``,
 and ``verbose=0`` prints nothing.
 
+In a Jupyter notebook the bar is an updating display (``IPython.display.display(..., display_id=True)``), not
+``\\r`` frames: the saved notebook then holds one line per epoch, the final one, where ``\\r`` frames would show
+as dozens of lines on GitHub and in nbconvert's HTML.
+
 Redrawing a line in place needs a terminal (or a notebook) that understands ``\\r``. Anywhere else (a pipe, a CI
 log, pytest's capture) the in-progress frames would pile up as garbage, so there the bar prints only its final
 line. Redraws are also throttled to one every ``interval`` seconds: a 1875-step epoch then costs a few dozen
@@ -34,6 +38,8 @@ from collections.abc import Mapping
 from typing import TextIO
 
 import numpy as np
+
+from scratchnet.notebook import in_jupyter
 
 __all__ = ["Progbar"]
 
@@ -89,6 +95,7 @@ class Progbar:
         self._start = _clock()
         self._last_draw = -math.inf  # so the first update always draws
         self._prev_width = 0  # length of the previous live frame, to blank out what a shorter one leaves behind
+        self._handle = None  # in Jupyter: the display handle this bar updates in place
 
     def update(self, current: int, logs: Mapping[str, object] | None = None, finalize: bool | None = None) -> None:
         """Reports progress, and draws when it is time to.
@@ -127,6 +134,13 @@ class Progbar:
             timing = f"ETA: {_format_eta(eta)}"
         line = f"{self._count(current)}{self._bar(current)} - {timing}{_format_logs(logs)}"
 
+        if self.file is None and in_jupyter():
+            # One output per bar, redrawn in place: the saved notebook keeps only its last frame.
+            if self._handle is None:
+                self._handle = _display_handle(_Line(line))
+            else:
+                self._handle.update(_Line(line))
+            return
         if self._is_live():
             # Go back to the start of the line; pad with spaces if this frame is shorter than the last one.
             text = "\r" + line + " " * max(self._prev_width - len(line), 0)
@@ -178,6 +192,23 @@ class Progbar:
         flush = getattr(file, "flush", None)
         if flush is not None:
             flush()  # a line without "\n" may otherwise sit in the buffer
+
+
+class _Line:
+    """A line of text that Jupyter shows as it is (a plain ``str`` would be shown with its quotes)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _display_handle(obj):
+    """IPython's ``display(obj, display_id=True)``: a handle whose ``update(obj)`` redraws the same output."""
+    from IPython.display import display  # only ever called inside a Jupyter kernel, where IPython is loaded
+
+    return display(obj, display_id=True)
 
 
 def _per_step(elapsed: float, current: int) -> float:

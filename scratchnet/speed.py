@@ -154,12 +154,7 @@ class FlatParameters:
 def flat_parameters(model) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """``([θ], [dθ])`` for ``model``'s optimizer, packing (or repacking) the model's parameters when needed."""
     flat = model.__dict__.get("_flat")
-    if (
-        flat is None
-        or flat.structure != model.structure_version
-        or flat.dtype != model.dtype
-        or not flat.refresh()
-    ):
+    if flat is None or flat.structure != model.structure_version or flat.dtype != model.dtype or not flat.refresh():
         flat = model._flat = FlatParameters(model.parameter_slots(), model.dtype)
         flat.structure = model.structure_version
     return [flat.theta], [flat.dtheta]

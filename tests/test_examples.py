@@ -165,3 +165,30 @@ def test_custom_layer_gradcheck_passes_for_the_right_backward_and_fails_for_the_
     assert reports[1].startswith("BrokenLeakyReLU") and "FAILED" in reports[1] and "WRONG" in reports[1]
     assert reports[2].startswith("model") and "PASSED" in reports[2]
     assert printed_test_accuracy(stdout) > 0.5
+
+
+def test_mnist_classifies_your_own_image(fashion_only, tmp_path):
+    from PIL import Image, ImageDraw
+
+    photo = tmp_path / "trousers.jpg"  # dark trousers on light paper, as a phone photo would be
+    img = Image.new("L", (120, 160), 230)
+    ImageDraw.Draw(img).polygon([(35, 10), (85, 10), (95, 150), (68, 150), (60, 50), (52, 150), (25, 150)], fill=40)
+    img.save(photo)
+    out = tmp_path / "figures"
+    result = run(
+        "mnist.py",
+        *("--data-dir", fashion_only, "--train-samples", 2000, "--epochs", 1, "--image", photo, "--out", out),
+        tmp_path=tmp_path,
+    )
+    stdout = succeeded(result)
+    assert "sn.images.prepare_image(" in stdout
+    top = re.findall(r"^\s+([\w/ -]+): (\d+\.\d)%$", stdout, flags=re.MULTILINE)
+    assert len(top) == 3  # the three likeliest classes, most likely first
+    assert [float(p) for _, p in top] == sorted((float(p) for _, p in top), reverse=True)
+    assert_pngs(out, [*MNIST_FIGURES, "your_image.png"])
+
+
+def test_mnist_says_which_image_it_cannot_read(fashion_only, tmp_path):
+    result = run("mnist.py", "--data-dir", fashion_only, "--image", tmp_path / "nope.png", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "--image: prepare_image: no image at" in result.stderr

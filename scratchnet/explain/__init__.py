@@ -59,7 +59,7 @@ _LOSSES = {
 }
 
 
-def explain(model, x, y=None, print_fn: Callable[[str], object] = print, examples: int = 2) -> None:
+def explain(model, x, y=None, print_fn: Callable[[str], object] = print, examples: int = 2, full: bool = False) -> None:
     """Print one forward and backward pass of ``model`` on the first ``examples`` examples of ``x``.
 
     Forward, first layer to last: each layer's formula, the shapes going in and out, a few numbers. Then the
@@ -79,6 +79,9 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
             (there is no loss to differentiate).
         print_fn: called with each line, like ``summary(print_fn=...)``; e.g. ``lines.append``.
         examples: how many examples make up the batch (1 to 8; 2 keeps the printout short).
+        full: print every number instead of a few: each Dense layer's x, W, b, z, y and, backward, dy, dz, dW,
+            db, dx, as whole matrices, so a tiny network can be recomputed by hand (``dW = x.T @ dz``, entry by
+            entry). Meant for tiny layers: a (784, 128) kernel would print 100,352 numbers.
 
     Raises:
         TypeError: if ``model`` is not a Sequential model.
@@ -114,7 +117,7 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
         x, y = checks.prepare_data(net, x, _first_rows(y, examples), "explain")
     else:
         x = checks.prepare_inputs(net, x, "explain")
-    out = _Printer(print_fn)
+    out = _Printer(print_fn, full=full)
     x = x.astype(net.dtype, copy=False)
     n = len(x)
     what = "one training step" if why_forward_only is None else "one forward pass"

@@ -14,8 +14,9 @@ class _Printer:
 
     SHAPES_WIDTH = 44  # notes start after the shapes, in one column when they fit
 
-    def __init__(self, print_fn):
+    def __init__(self, print_fn, full: bool = False):
         self.print_fn = print_fn
+        self.full = full  # explain(full=True): values() prints whole arrays
         self.said: set[str] = set()
 
     def line(self, text: str) -> None:
@@ -66,6 +67,9 @@ class _Printer:
 
     def values(self, name: str, a: np.ndarray, window: slice | None, depth: int = 0) -> None:
         """A few numbers of the first example, under the shapes: ``z[0, :6]   [ 0.412  -1.03 ... …]``."""
+        if self.full:
+            self.every_number(name, a, depth)
+            return
         if a is None or a.ndim != 2 or window is None:
             return
         start = window.start
@@ -76,6 +80,18 @@ class _Printer:
             if len(text) <= WIDTH:
                 break
         self.line(text)
+
+    def every_number(self, name: str, a: np.ndarray | None, depth: int = 0) -> None:
+        """explain(full=True): the whole array, one row per line, 4 significant digits, for checking by hand."""
+        if a is None:
+            return
+        a = np.atleast_2d(a) if np.ndim(a) <= 1 else a.reshape(len(a), -1)
+        cells = [[f"{float(v) + 0.0:.4g}" for v in row] for row in a]  # + 0.0: no "-0"
+        width = max(len(c) for row in cells for c in row)
+        pad = " " * (FORMULA_WIDTH + 4)
+        label = f"{name} ="
+        for i, row in enumerate(cells):
+            self.line(f"{pad}{label if i == 0 else '':<6}[{' '.join(c.rjust(width) for c in row)}]")
 
 
 def _right(note: str, depth: int = 0) -> str:

@@ -104,6 +104,9 @@ def _forward_dense(layer: Dense, x: np.ndarray, out: _Printer, seen: _Seen, dept
     if name != "linear":
         out.layer_line(depth, f"y = {forward}", f"{_shape(y)}", _activation_note(name, y))
     seen.window = _window(z)
+    if out.full:
+        for label, array in (("x", x), ("W", W), ("b", b)):
+            out.values(label, array, seen.window, depth)
     out.values("z", z, seen.window, depth)
     if name != "linear":
         out.values("y", y, seen.window, depth)
@@ -333,6 +336,12 @@ def _backward_dense(layer: Dense, dy: np.ndarray, from_logits: bool, out: _Print
         db = layer.grads["b"]
         out.layer_line(depth, "db = dz.sum(axis=0)", f"{_shape(dz)} -> {_shape(db)}", norm=f"‖db‖ = {_num(_norm(db))}")
     out.once("shared", "W and b serve all N examples: their gradients sum over the batch", depth)
+    if out.full:
+        if from_logits:
+            out.values("dz", dz, seen.window, depth)
+        out.values("dW", dW, seen.window, depth)
+        out.values("db", layer.grads.get("b"), seen.window, depth)
+        out.values("dx", dx, seen.window, depth)
     if dx is None:
         out.layer_line(depth, "dx", "", "not computed: nothing below has parameters, so nobody needs ∂L/∂x")
     else:

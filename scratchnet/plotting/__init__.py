@@ -36,6 +36,7 @@ array([[1, 0, 0],
 from scratchnet.plotting._common import OTHER_COLOR, PREDICTED_COLOR, TRUE_COLOR
 from scratchnet.plotting.confusion import confusion_matrix, plot_confusion_matrix
 from scratchnet.plotting.convolutions import feature_maps, plot_feature_maps, plot_kernels
+from scratchnet.plotting.model import plot_model
 from scratchnet.plotting.predictions import plot_image, plot_prediction, plot_predictions_grid, plot_probabilities
 from scratchnet.plotting.training import plot_history, plot_layer_stats
 from scratchnet.plotting.weights import plot_weights
@@ -52,6 +53,7 @@ __all__ = [
     "plot_image",
     "plot_kernels",
     "plot_layer_stats",
+    "plot_model",
     "plot_prediction",
     "plot_predictions_grid",
     "plot_probabilities",

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from scratchnet.notebook import show_once
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -45,7 +47,8 @@ def _pyplot():
 
 
 def _new_figure(figsize: tuple[float, float]) -> Figure:
-    return _pyplot().figure(figsize=figsize, layout="constrained")
+    # In a notebook the figure is shown once, not a second time for the returned Figure (scratchnet/notebook.py).
+    return show_once(_pyplot().figure(figsize=figsize, layout="constrained"))
 
 
 def _root_figure(ax: Axes) -> Figure:
