@@ -180,8 +180,9 @@ class Progbar:
         isatty = getattr(file, "isatty", None)
         if isatty is not None and isatty():
             return True
-        # Notebooks render "\r" but their stdout is no terminal; Keras checks for ipykernel in the same way.
-        return file in (sys.stdout, sys.stderr) and "ipykernel" in sys.modules
+        # Notebooks render "\r" but their stdout is no terminal. Asking whether a kernel runs this code (not
+        # whether ipykernel was imported, which a test that starts a kernel also does) tells a notebook apart.
+        return file in (sys.stdout, sys.stderr) and in_jupyter()
 
     def _file(self) -> TextIO:
         return self.file if self.file is not None else sys.stdout

@@ -49,18 +49,6 @@ def _lesson(lesson: str, data_env: bool):
     return build.build(source)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def forget_ipykernel():
-    """Starting a kernel imports ipykernel into *this* process (jupyter_client reads its kernelspec), and
-    scratchnet.progbar takes "ipykernel" in sys.modules as a sign of running in a notebook. Drop what this module
-    imported, so the tests after it see a plain terminal again."""
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        if name.split(".")[0] == "ipykernel":
-            del sys.modules[name]
-
-
 @pytest.fixture(scope="module")
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as mp:

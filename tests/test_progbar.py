@@ -140,11 +140,32 @@ def test_default_file_is_stdout_at_call_time(clock, capsys):
 
 
 def test_notebook_redraws_although_stdout_is_no_terminal(clock, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
-    run_epoch(Progbar(1875), clock)
+    monkeypatch.setattr(progbar_module, "in_jupyter", lambda: True)
+    run_epoch(Progbar(1875, file=sys.stdout), clock)
     captured = capsys.readouterr().out
     assert captured.count("\r") > 1
     assert FINAL_LINE.match(captured.rsplit("\r", 1)[1].rstrip("\n"))
+
+
+def test_in_a_notebook_the_bar_is_one_output_updated_in_place(clock, capsys, monkeypatch):
+    monkeypatch.setattr(progbar_module, "in_jupyter", lambda: True)
+    shown = []
+
+    class Handle:
+        def update(self, obj):
+            shown[-1] = obj
+
+    monkeypatch.setattr(progbar_module, "_display_handle", lambda obj: shown.append(obj) or Handle())
+    run_epoch(Progbar(1875), clock)
+    assert capsys.readouterr().out == ""  # nothing printed: one display output, redrawn
+    assert len(shown) == 1 and FINAL_LINE.match(shown[0].text)
+
+
+def test_importing_ipykernel_alone_is_no_notebook(clock, capsys, monkeypatch):
+    # A test run that starts a kernel imports ipykernel into the test process: that is still a plain stdout.
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    run_epoch(Progbar(1875), clock)
+    assert capsys.readouterr().out.count("\r") == 0
 
 
 def test_verbose_2_prints_one_summary_line(clock):
