@@ -27,7 +27,12 @@ and stops early when a callback sets ``self.model.stop_training = True``. The cl
 
 from __future__ import annotations
 
+import csv
+import inspect
+import io
 import math
+import os
+import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
@@ -37,12 +42,16 @@ import numpy as np
 from scratchnet.progbar import Progbar
 
 __all__ = [
+    "CSVLogger",
     "Callback",
     "CallbackList",
     "EarlyStopping",
     "History",
     "LambdaCallback",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
     "ProgbarLogger",
+    "ReduceLROnPlateau",
     "TerminateOnNaN",
 ]
 
@@ -608,6 +617,318 @@ class LambdaCallback(Callback):
             setattr(self, name, function)
 
 
+# --- callbacks that save, log and schedule (Keras 3 semantics; keras/src/callbacks/<name>.py) -----------------------
+def _auto_mode(mode: str, monitor: str, who: str) -> str:
+    if mode not in ("auto", "min", "max"):
+        raise ValueError(
+            f"{who} expected mode to be one of 'auto', 'min', 'max'. Received: mode={mode!r}. Use 'min' for a loss, "
+            "'max' for an accuracy, or 'auto' to decide from the monitor's name."
+        )
+    if mode == "auto":
+        return "max" if ("acc" in monitor or "auc" in monitor) else "min"
+    return mode
+
+
+class ModelCheckpoint(Callback):
+    """Saves the model (or only its weights) during training: after every epoch, or every ``save_freq`` batches.
+
+    ``filepath`` may hold ``{epoch}`` (counted from 1) and any metric of the logs, e.g.
+    ``"ckpt/cp-{epoch:04d}-{val_loss:.2f}.weights.h5"``; missing folders are created. Files are written with
+    ``model.save`` (architecture, compile settings and weights) or, with ``save_weights_only=True``,
+    ``model.save_weights``; both write atomically, so a crash never leaves half a checkpoint. The format is always
+    scratchnet's ``.npz`` whatever the extension (Keras 3 insists on ``.keras`` / ``.weights.h5``; we accept any
+    name, so older tutorials run), and ``scratchnet.models.load_model`` / ``model.load_weights`` read it back.
+
+    >>> checkpoint = ModelCheckpoint("best.keras", monitor="val_accuracy", save_best_only=True)
+    >>> # model.fit(x, y, validation_split=0.1, epochs=10, callbacks=[checkpoint])
+
+    Args:
+        filepath: where to save; a format string as above.
+        monitor: the metric ``save_best_only`` compares, e.g. ``"val_loss"``.
+        verbose: 1 prints a line at each save.
+        save_best_only: save only when ``monitor`` improves on the best so far.
+        save_weights_only: save only the weights (``model.save_weights``).
+        mode: ``"min"``, ``"max"`` or ``"auto"`` (``"max"`` if the name holds ``"acc"`` or ``"auc"``).
+        save_freq: ``"epoch"``, or an int: save every that many batches.
+        initial_value_threshold: with ``save_best_only``, a value the first save must beat.
+    """
+
+    def __init__(
+        self,
+        filepath,
+        monitor: str = "val_loss",
+        verbose: int = 0,
+        save_best_only: bool = False,
+        save_weights_only: bool = False,
+        mode: str = "auto",
+        save_freq="epoch",
+        initial_value_threshold: float | None = None,
+    ) -> None:
+        super().__init__()
+        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int) or save_freq < 1):
+            raise ValueError(
+                f"ModelCheckpoint expected save_freq='epoch' or a positive number of batches. "
+                f"Received: save_freq={save_freq!r}."
+            )
+        self.filepath = os.fspath(filepath)
+        self.monitor = monitor
+        self.verbose = verbose
+        self.save_best_only = save_best_only
+        self.save_weights_only = save_weights_only
+        self.mode = _auto_mode(mode, monitor, "ModelCheckpoint")
+        self.save_freq = save_freq
+        self.best = initial_value_threshold
+        self._batches_since_save = 0
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        if self.save_freq == "epoch":
+            return
+        self._batches_since_save += 1
+        if self._batches_since_save >= self.save_freq:
+            self._batches_since_save = 0
+            self._save(self._epoch, batch, logs)
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        if self.save_freq == "epoch":
+            self._save(epoch, None, logs)
+
+    def _path(self, epoch: int, batch: int | None, logs: Logs) -> str:
+        fields = {**logs, "epoch": epoch + 1}
+        if batch is not None:
+            fields.setdefault("batch", batch + 1)
+        try:
+            return self.filepath.format(**fields)
+        except KeyError as e:
+            raise KeyError(
+                f"ModelCheckpoint could not fill in filepath={self.filepath!r}: there is no {e} in this epoch's logs. "
+                f"Available: epoch{', batch' if batch is not None else ''}, {', '.join(logs) or 'no metrics'}."
+            ) from None
+
+    def _save(self, epoch: int, batch: int | None, logs: Logs | None) -> None:
+        logs = _logs(logs)
+        path = self._path(epoch, batch, logs)
+        if self.save_best_only:
+            current = logs.get(self.monitor)
+            if current is None:
+                warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=2)
+            else:
+                current = float(current)
+                best = "None" if self.best is None else f"{self.best:.5f}"
+                better = self.best is None or (current < self.best if self.mode == "min" else current > self.best)
+                if not better:
+                    if self.verbose > 0:
+                        print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}")
+                    return
+                if self.verbose > 0:
+                    print(
+                        f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to {current:.5f}, "
+                        f"saving model to {path}"
+                    )
+                self.best = current
+        elif self.verbose > 0:
+            print(f"\nEpoch {epoch + 1}: saving model to {path}")
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        if os.path.isdir(path):
+            raise IsADirectoryError(
+                f"ModelCheckpoint: filepath {path!r} is a folder. Give a file name, e.g. "
+                f"{os.path.join(path, 'model.keras')!r}."
+            )
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
+
+
+class CSVLogger(Callback):
+    """Writes each epoch's metrics to a CSV file: a header ``epoch,accuracy,loss,...``, then one row per epoch.
+
+    Columns are the sorted metric names of the first epoch (with ``val_`` columns added as ``NA`` if there is no
+    validation), epochs counted from 0, as in Keras. The file is rewritten atomically after every epoch, so it is
+    complete and readable at any moment, also while training runs.
+
+    Args:
+        filename: the CSV file.
+        separator: the column separator.
+        append: keep the rows already in the file (and its header) instead of starting afresh.
+    """
+
+    def __init__(self, filename, separator: str = ",", append: bool = False) -> None:
+        super().__init__()
+        self.filename = os.fspath(filename)
+        self.sep = separator
+        self.append = append
+        self.keys: list[str] | None = None
+        self._text = ""
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        self.keys = None
+        self._text = ""
+        if self.append and os.path.exists(self.filename):
+            with open(self.filename, encoding="utf-8", newline="") as f:
+                self._text = f.read()
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        logs = _logs(logs)
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=self.sep)
+        if self.keys is None:
+            self.keys = sorted(logs)
+            if self.keys and not any(k.startswith("val_") for k in self.keys):
+                self.keys += [f"val_{k}" for k in self.keys]
+            if not self._text:
+                writer.writerow(["epoch", *self.keys])
+        writer.writerow([epoch, *(_python_scalar(logs.get(k, "NA")) for k in self.keys)])
+        self._text += out.getvalue()
+        _atomic_write_text(self.filename, self._text)
+
+
+def _atomic_write_text(path: str, text: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+class LearningRateScheduler(Callback):
+    """Sets the optimizer's learning rate at the start of every epoch from ``schedule(epoch, lr)``.
+
+    ``schedule`` gets the epoch (from 0) and the current learning rate and returns the new one; a schedule of the
+    epoch alone (``schedule(epoch)``, the older form) works too. The rate used is logged as ``learning_rate``.
+
+    >>> def halve_every_10(epoch, lr):
+    ...     return lr * 0.5 if epoch and epoch % 10 == 0 else lr
+    >>> scheduler = LearningRateScheduler(halve_every_10)
+    """
+
+    def __init__(self, schedule: Callable, verbose: int = 0) -> None:
+        super().__init__()
+        if not callable(schedule):
+            raise TypeError(
+                f"LearningRateScheduler expected a function schedule(epoch, lr) -> new lr. Received: {schedule!r}."
+            )
+        self.schedule = schedule
+        self.verbose = verbose
+
+    def _takes_lr(self) -> bool:
+        try:
+            inspect.signature(self.schedule).bind(0, 0.1)
+        except TypeError:
+            return False
+        except ValueError:  # no signature (a builtin): try the two-argument form, as Keras does
+            return True
+        return True
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        optimizer = self.model.optimizer
+        lr = float(optimizer.learning_rate)
+        new = self.schedule(epoch, lr) if self._takes_lr() else self.schedule(epoch)
+        if isinstance(new, bool) or not isinstance(new, (int, float, np.floating, np.integer)) or not new >= 0:
+            raise ValueError(
+                f"LearningRateScheduler: the schedule must return a learning rate, a number >= 0. Received: {new!r} "
+                f"at epoch {epoch}."
+            )
+        optimizer.learning_rate = float(new)
+        if self.verbose > 0:
+            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {float(new)}.")
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        if logs is not None:
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+
+
+class ReduceLROnPlateau(Callback):
+    """Multiplies the learning rate by ``factor`` when ``monitor`` has not improved for ``patience`` epochs.
+
+    An improvement is a value better than the best so far by more than ``min_delta``. After a reduction, training
+    waits ``cooldown`` epochs before counting again; the rate never goes below ``min_lr``. The rate is logged as
+    ``learning_rate`` after every epoch.
+
+    >>> reduce = ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=5)
+
+    Raises:
+        ValueError: if ``factor >= 1`` (that would not reduce) or ``mode`` is unknown.
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        factor: float = 0.1,
+        patience: int = 10,
+        verbose: int = 0,
+        mode: str = "auto",
+        min_delta: float = 1e-4,
+        cooldown: int = 0,
+        min_lr: float = 0.0,
+    ) -> None:
+        super().__init__()
+        if factor >= 1.0:
+            raise ValueError(f"ReduceLROnPlateau does not support a factor >= 1.0. Received: factor={factor}.")
+        self.monitor = monitor
+        self.factor = float(factor)
+        self.patience = patience
+        self.verbose = verbose
+        self.mode = _auto_mode(mode, monitor, "ReduceLROnPlateau")
+        self.min_delta = abs(min_delta)
+        self.cooldown = cooldown
+        self.min_lr = float(min_lr)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.best: float | None = None
+        self.wait = 0
+        self.cooldown_counter = 0
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        self._reset()
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        logs = logs if logs is not None else {}
+        optimizer = self.model.optimizer
+        logs["learning_rate"] = float(optimizer.learning_rate)
+        current = logs.get(self.monitor)
+        if current is None:
+            warnings.warn(
+                f"Learning rate reduction is conditioned on metric `{self.monitor}` which is not available. "
+                f"Available metrics are: {','.join(logs)}.",
+                stacklevel=2,
+            )
+            return
+        current = float(current)
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self.best is None or (
+            current < self.best - self.min_delta if self.mode == "min" else current > self.best + self.min_delta
+        ):
+            self.best = current
+            self.wait = 0
+        elif self.cooldown_counter <= 0:
+            self.wait += 1
+            if self.wait >= self.patience:
+                old = float(optimizer.learning_rate)
+                if old > np.float32(self.min_lr):
+                    new = max(old * self.factor, self.min_lr)
+                    optimizer.learning_rate = new
+                    if self.verbose > 0:
+                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")
+                    self.cooldown_counter = self.cooldown
+                    self.wait = 0
+
+
 def __getattr__(name: str) -> Any:
     # LayerStats lives in scratchnet/layer_stats.py and subclasses Callback from here, so a plain import at the
     # bottom of this file would be circular whenever layer_stats is imported first. Looked up on first use instead.
@@ -615,4 +936,7 @@ def __getattr__(name: str) -> Any:
         from scratchnet.layer_stats import LayerStats
 
         return LayerStats
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(
+        f"module {__name__!r} has no attribute {name!r}: scratchnet's callbacks are {', '.join(sorted(__all__))} "
+        "and LayerStats; write your own by subclassing Callback."
+    )

@@ -321,3 +321,12 @@ def get(class_name: str) -> type[Layer]:
     if class_name in LAYERS:
         return LAYERS[class_name]
     raise ValueError(f"Unknown layer class. Expected one of {sorted(LAYERS)}. Received: {class_name!r}.")
+
+
+def __getattr__(name: str):
+    # A Keras program asks for layers scratchnet does not have (LSTM, Conv2D before it exists, TextVectorization):
+    # say in one line what there is, instead of a bare "no attribute".
+    raise AttributeError(
+        f"module 'scratchnet.layers' has no attribute {name!r}: scratchnet's layers are {', '.join(sorted(LAYERS))} "
+        "(no recurrent, embedding or preprocessing layers). See scratchnet.layer.Layer to write your own."
+    )

@@ -257,3 +257,12 @@ def get(identifier: str | Optimizer) -> Optimizer:
         f"optimizer must be a name such as 'adam' or a scratchnet.optimizers.Optimizer. "
         f"Received: optimizer={identifier!r}."
     )
+
+
+def __getattr__(name: str):
+    # Adagrad, Nadam, AdamW, schedules, ...: one line saying what there is, instead of a bare "no attribute".
+    raise AttributeError(
+        f"module 'scratchnet.optimizers' has no attribute {name!r}: scratchnet's optimizers are "
+        f"{', '.join(cls.__name__ for cls in OPTIMIZERS.values())} (learning-rate schedules: use "
+        "scratchnet.callbacks.LearningRateScheduler or ReduceLROnPlateau)."
+    )

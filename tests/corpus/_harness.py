@@ -8,6 +8,7 @@ Before the program runs:
   When a training file is missing (the shared MNIST copy has only its test images), the train and test slices
   are taken, disjoint, from the test file. The replacement takes exactly the real function's arguments, so a
   program passing an argument scratchnet does not accept still fails as it would for a learner.
+- scratchnet is seeded (``set_random_seed(0)``), so every run is the same; a program's own seeding still applies.
 - the folder of this file is put on ``sys.path`` so programs can import ``_corpus_data`` (synthetic stand-ins for
   datasets scratchnet does not ship).
 
@@ -135,6 +136,9 @@ def main(program: str, results: str) -> None:
     if os.environ.get("SCRATCHNET_TEST_DATA"):
         _patch_loaders()
     _patch_recording()
+    from scratchnet.utils import set_random_seed
+
+    set_random_seed(0)
     atexit.register(lambda: Path(results).write_text(json.dumps(RECORD)))
     sys.argv = [program]
     runpy.run_path(program, run_name="__main__")

@@ -4,9 +4,9 @@
 # License: MIT (Keras 2 era)
 # Kind: dense
 # Data: mnist
-# Expect: accuracy >= 0.85
+# Expect: accuracy >= 0.83
 #   The example's docstring: 98.40% test accuracy after 20 epochs on all of MNIST; on the 2,000-image slice we ask
-#   >= 0.85.
+#   >= 0.83.
 # Changes to run offline, headless and fast (plt.show() is left: the runner sets MPLBACKEND=Agg):
 #   - the runner's data loaders return 2,000 training and 500 test images (see tests/corpus/_harness.py);
 #     reshape(60000, 784) / reshape(10000, 784) become reshape(-1, 784)
