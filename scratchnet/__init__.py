@@ -27,6 +27,7 @@ _SUBMODULES = {
     "metrics",
     "models",
     "nn",
+    "ops",
     "optimizers",
     "plotting",
     "port",

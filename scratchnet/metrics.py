@@ -49,6 +49,7 @@ __all__ = [
     "SparseCategoricalCrossentropy",
     "SparseTopKCategoricalAccuracy",
     "TopKCategoricalAccuracy",
+    "Variable",
     "binary_accuracy",
     "categorical_accuracy",
     "check_names",
@@ -139,13 +140,29 @@ def _crossentropy(loss_function: str, from_logits: bool = False) -> Callable:
 
 
 # --- metric objects ---------------------------------------------------------------------------------------------
+class Variable(np.ndarray):
+    """A metric's state: a NumPy array with Keras's ``assign`` and ``assign_add`` (made by :meth:`Metric.add_weight`).
+
+    Both write in place, so the metric keeps the same array; arithmetic gives plain NumPy results.
+    """
+
+    def assign(self, value) -> None:
+        self[...] = value
+
+    def assign_add(self, value) -> None:
+        self[...] += value
+
+    def numpy(self) -> np.ndarray:
+        return np.asarray(self)
+
+
 class Metric:
     """A metric as an object, as in Keras: ``update_state`` with each batch, ``result``, ``reset_state``.
 
     Subclasses of the mean kind only set ``fn`` (a batch-mean function above); :meth:`result` is then exactly the
     metric over every example seen, weighted by batch size. ``compile(metrics=[SomeMetric()])`` logs it as
-    ``name``. A metric of your own may subclass this and override the three methods, holding its state in
-    Python numbers or NumPy arrays.
+    ``name``. A metric of your own subclasses this as in Keras: create its state with :meth:`add_weight` in
+    ``__init__``, and override ``update_state``, ``result`` and ``reset_state`` (NumPy, or ``scratchnet.ops``).
 
     >>> m = MeanAbsoluteError()
     >>> m.update_state(np.array([[1.0], [2.0]]), np.array([[1.5], [2.5]]))
@@ -155,9 +172,21 @@ class Metric:
 
     fn: Callable | None = None
 
-    def __init__(self, name: str | None = None, dtype=None):
+    def __init__(self, dtype=None, name: str | None = None):
+        # Keras's order (dtype, name). The base state only: a subclass's reset_state may use state its own
+        # __init__ has not created yet.
         self.name = name or _snake_case(type(self).__name__)
-        self.reset_state()
+        Metric.reset_state(self)
+
+    def add_weight(self, name: str | None = None, shape=(), initializer="zeros", dtype="float32") -> Variable:
+        """A state array for a metric of your own, as Keras's ``add_weight`` (``initializer`` 'zeros' or 'ones')."""
+        if initializer not in ("zeros", "ones"):
+            raise ValueError(
+                f"{type(self).__name__}.add_weight: initializer must be 'zeros' or 'ones'. "
+                f"Received: initializer={initializer!r}."
+            )
+        fill = np.zeros if initializer == "zeros" else np.ones
+        return fill(shape, dtype=dtype).view(Variable)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         if sample_weight is not None:
@@ -173,15 +202,26 @@ class Metric:
     def reset_state(self) -> None:
         self._total, self._count = 0.0, 0
 
+    def reset_states(self) -> None:
+        """Keras 2's name of :meth:`reset_state`."""
+        self.reset_state()
+
+    def _reset(self) -> None:
+        # A metric written for Keras 2 overrides reset_states (plural); one for Keras 3, reset_state.
+        if type(self).reset_states is not Metric.reset_states:
+            self.reset_states()
+        else:
+            self.reset_state()
+
     def batch_value(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
         """The metric on one batch alone (what ``fit`` logs per step)."""
         if self.fn is not None:
             return float(self.fn(y_true, y_pred))
         # A subclass with its own state: measure this batch alone, then forget it.
-        self.reset_state()
+        self._reset()
         self.update_state(y_true, y_pred)
         value = float(self.result())
-        self.reset_state()
+        self._reset()
         return value
 
     def __call__(self, y_true, y_pred) -> float:
@@ -198,7 +238,7 @@ class BinaryAccuracy(Metric):
 
     def __init__(self, name: str = "binary_accuracy", dtype=None, threshold: float = 0.5):
         self.threshold = float(threshold)
-        super().__init__(name, dtype)
+        super().__init__(dtype=dtype, name=name)
 
     def fn(self, y_true, y_pred):
         return binary_accuracy(y_true, y_pred, self.threshold)
@@ -221,7 +261,7 @@ class TopKCategoricalAccuracy(Metric):
 
     def __init__(self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype=None):
         self.k = int(k)
-        super().__init__(name, dtype)
+        super().__init__(dtype=dtype, name=name)
 
     def fn(self, y_true, y_pred):
         return top_k_categorical_accuracy(y_true, y_pred, self.k)
@@ -232,7 +272,7 @@ class SparseTopKCategoricalAccuracy(Metric):
 
     def __init__(self, k: int = 5, name: str = "sparse_top_k_categorical_accuracy", dtype=None):
         self.k = int(k)
-        super().__init__(name, dtype)
+        super().__init__(dtype=dtype, name=name)
 
     def fn(self, y_true, y_pred):
         return sparse_top_k_categorical_accuracy(y_true, y_pred, self.k)
@@ -275,7 +315,7 @@ class _CrossentropyMetric(Metric):
 
     def __init__(self, name: str | None = None, dtype=None, from_logits: bool = False):
         self.fn = _crossentropy(self.loss_function, from_logits)
-        super().__init__(name, dtype)
+        super().__init__(dtype=dtype, name=name)
 
 
 class BinaryCrossentropy(_CrossentropyMetric):

@@ -316,3 +316,49 @@ def test_missing_names_fail_with_one_line_naming_what_there_is(module, name, say
     message = str(info.value)
     assert name in message and says in message and "\n" not in message
     assert not hasattr(module, name)
+
+
+# --- a metric written the Keras 3 way: add_weight, update_state with keras.ops, result, reset_state ------------------
+class _SumOfSquaredErrorsPerExample(metrics.Metric):
+    def __init__(self, name="sse_per_example", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.sse = self.add_weight(name="sse", initializer="zeros")
+        self.count = self.add_weight(name="count", initializer="zeros")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = sn.ops.one_hot(y_true, num_classes=sn.ops.shape(y_pred)[1])
+        self.sse.assign_add(sn.ops.sum(sn.ops.square(y_true - y_pred)))
+        self.count.assign_add(sn.ops.shape(y_pred)[0])
+
+    def result(self):
+        return self.sse / self.count
+
+    def reset_state(self):
+        self.sse.assign(0.0)
+        self.count.assign(0.0)
+
+
+def test_keras_style_metric_subclass_with_add_weight_and_ops():
+    model, x, y = _classifier()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=[_SumOfSquaredErrorsPerExample()])
+    logs = model.evaluate(x, y, batch_size=len(x), verbose=0, return_dict=True)
+    p = model.predict(x).astype(np.float64)
+    expected = ((np.eye(4)[y] - p) ** 2).sum() / len(x)
+    np.testing.assert_allclose(logs["sse_per_example"], expected, rtol=1e-5)
+
+
+def test_metric_state_variables_update_in_place():
+    m = _SumOfSquaredErrorsPerExample()
+    state = m.sse
+    m.update_state(np.array([0, 1]), np.array([[1.0, 0.0], [1.0, 0.0]]))
+    assert m.sse is state and float(m.sse) == 2.0 and m.result() == 1.0
+    m.reset_state()
+    assert float(m.sse) == 0.0 and isinstance(m.sse.numpy(), np.ndarray)
+
+
+def test_ops_are_numpy_and_missing_ops_say_so():
+    np.testing.assert_array_equal(sn.ops.one_hot(np.array([1, 0]), num_classes=2), [[0, 1], [1, 0]])
+    assert sn.ops.shape(np.zeros((3, 2))) == (3, 2)
+    assert sn.ops.cast(np.array([1.7]), "int32").dtype == np.int32
+    with pytest.raises(AttributeError, match="use the NumPy function"):
+        sn.ops.segment_sum  # noqa: B018
