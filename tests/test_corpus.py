@@ -44,7 +44,7 @@ NOT_YET = {
     "chollet3_ch07_mnist_callbacks": "keras.Input and the functional Model(inputs, outputs)",
     "course_c1w1_assignment_housing": "tf.keras.Input(shape=(1,)) as the first element of Sequential",
     "course_c1w1_hello_world": "tf.keras.Input(shape=(1,)) as the first element of Sequential",
-    "course_c1w2_assignment_mnist": "mnist.load_data(path=...)",
+    "course_c1w2_assignment_mnist": "tf.keras.Input(shape=(28, 28)) as the first element of Sequential",
     "course_c1w2_beyond_hello_world": "tf.keras.Input(shape=(28, 28)) as the first element of Sequential",
     "course_c1w2_callbacks": "tf.keras.Input(shape=(28, 28)) as the first element of Sequential",
     "course_c1w2_softmax_cell": "TensorFlow tensors: tf.convert_to_tensor, .numpy(), tf.reduce_sum",
