@@ -17,6 +17,7 @@ import importlib
 from scratchnet.version import __version__
 
 _SUBMODULES = {
+    "backend",
     "blas",
     "callbacks",
     "datasets",
@@ -44,8 +45,6 @@ _NOT_HERE = {
     "saved_model": "save with model.save('model.npz') and load with scratchnet.models.load_model",
     "regularizers": "weight regularizers (l1, l2) are not in scratchnet yet",
     "activations": "activation functions are in scratchnet.nn (sn.nn.relu, sn.nn.softmax, ...) with their backward",
-    "backend": "scratchnet has no backend module; sn.utils.set_random_seed(0) seeds it, and a clear_session() is not "
-    "needed",
     "preprocessing": "scratchnet has no preprocessing layers or image/text utilities: prepare data with NumPy",
     "applications": "scratchnet has no pretrained models",
 }

@@ -362,3 +362,16 @@ def test_ops_are_numpy_and_missing_ops_say_so():
     assert sn.ops.cast(np.array([1.7]), "int32").dtype == np.int32
     with pytest.raises(AttributeError, match="use the NumPy function"):
         sn.ops.segment_sum  # noqa: B018
+
+
+# --- keras.backend ------------------------------------------------------------------------------------------------
+def test_clear_session_restarts_automatic_layer_names():
+    sn.layers.Dense(2)
+    sn.backend.clear_session()
+    first, second = sn.layers.Dense(2), sn.layers.Dense(2)
+    assert (first.name, second.name) == ("dense", "dense_1")
+
+
+def test_backend_values():
+    assert sn.backend.floatx() == "float32" and sn.backend.epsilon() == 1e-7
+    assert sn.backend.get_value(sn.optimizers.Adam(0.01).learning_rate) == 0.01
