@@ -4,9 +4,9 @@
 # License: Apache-2.0
 # Kind: dense
 # Data: mnist
-# Expect: sparse_categorical_accuracy >= 0.82
-#   Keras reaches about 0.97-0.98 on all of MNIST; on the runner's 2,000-image slice an MLP gets about 0.88-0.90,
-#   so we ask >= 0.82.
+# Expect: sparse_categorical_accuracy >= 0.6
+#   The guide trains 2 epochs (about 0.95 on 50,000 images); on the runner's 1,500 that is 48 steps of RMSprop,
+#   and we ask >= 0.6 (Keras on this slice not measured: no TensorFlow here).
 # Changes to run offline, headless and fast (plt.show() is left: the runner sets MPLBACKEND=Agg):
 #   - the guide's prose (the module-level strings between code blocks) removed; every code line kept in order
 #     unless listed
