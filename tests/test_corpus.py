@@ -52,7 +52,6 @@ NOT_YET = {
     "geron_ch10_functional_wide_deep": "tf.keras.layers.Normalization, then Concatenate in a functional graph",
     "geron_ch10_regression_mlp": "tf.keras.layers.Normalization with adapt()",
     "geron_ch11_lr_scheduling": "optimizer.learning_rate.numpy(), then optimizers.Nadam",
-    "geron_ch11_optimizers": "tf.keras.optimizers.Adagrad (and Adamax, Nadam, AdamW)",
     "keras_guide_callbacks": "keras.Input and the functional Model(inputs, outputs)",
     "keras_guide_class_sample_weights": "keras.Input and the functional Model(inputs, outputs)",
     "keras_guide_custom_losses_metrics": "keras.Input and the functional Model(inputs, outputs)",

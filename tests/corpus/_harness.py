@@ -12,8 +12,9 @@ Before the program runs:
 - the folder of this file is put on ``sys.path`` so programs can import ``_corpus_data`` (synthetic stand-ins for
   datasets scratchnet does not ship).
 
-Every ``evaluate`` call is recorded (metric names and values) and the last ``History`` of each ``fit``; the runner
-reads them from ``results.json`` to check accuracy. The program itself runs unchanged, as ``__main__``.
+Every ``evaluate`` call the program makes is recorded (metric names and values; not the validation passes ``fit``
+runs inside itself), and the ``History`` of each ``fit``; the runner reads them from ``results.json`` to check
+accuracy. The program itself runs unchanged, as ``__main__``.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def _patch_loaders() -> None:
 
 
 RECORD: dict = {"evaluate": [], "history": []}
+_inside_fit = [0]  # fit's own validation calls evaluate: those are not the program's evaluate() calls
 
 
 def _patch_recording() -> None:
@@ -109,6 +111,8 @@ def _recording_evaluate(real):
     @functools.wraps(real)
     def evaluate(self, *args, **kwargs):
         result = real(self, *args, **kwargs)
+        if _inside_fit[0]:
+            return result
         if isinstance(result, dict):
             names, values = list(result), list(result.values())
         else:
@@ -123,7 +127,11 @@ def _recording_evaluate(real):
 def _recording_fit(real):
     @functools.wraps(real)
     def fit(self, *args, **kwargs):
-        history = real(self, *args, **kwargs)
+        _inside_fit[0] += 1
+        try:
+            history = real(self, *args, **kwargs)
+        finally:
+            _inside_fit[0] -= 1
         logs = getattr(history, "history", {}) or {}
         RECORD["history"].append({k: [_to_float(v) for v in vs] for k, vs in logs.items()})
         return history

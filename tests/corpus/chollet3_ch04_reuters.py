@@ -4,10 +4,10 @@
 # License: MIT
 # Kind: dense
 # Data: synthetic
-# Expect: accuracy >= 0.25
+# Expect: accuracy >= 0.45
 #   The book: about 0.80 test accuracy on the real Reuters data. We check the last evaluate() (the 9-epoch model
-#   of cell 54) for >= 0.25 on the synthetic topics (chance: 1/46 = 0.02); Keras on the same synthetic data is not
-#   measured (no TensorFlow here), the bound only says it learned.
+#   of cell 54) for >= 0.45 on the synthetic topics (chance: 1/46 = 0.02; we measured 0.57); Keras on the same
+#   synthetic data is not measured (no TensorFlow here), the bound only says it learned.
 # Changes to run offline, headless and fast (plt.show() is left: the runner sets MPLBACKEND=Agg):
 #   - reuters.load_data(num_words=10000) is replaced by _corpus_data.reuters (synthetic newswires in 46 topics,
 #     2,000 train / 500 test, vocabulary 1,000), num_classes=10000 -> 1000; reuters.get_word_index() cells removed
