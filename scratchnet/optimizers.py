@@ -1,4 +1,5 @@
-"""Optimizers: turn gradients into parameter updates, in place.
+"""Optimizers: turn gradients into parameter updates, in place: SGD (with momentum), Adam, RMSprop, Adagrad, Adamax,
+Nadam, AdamW, with Keras 3's updates and defaults.
 
 An optimizer sees the model's parameters as a list of arrays ``params`` and their gradients ``grads`` (same
 shapes, same order). Its state (momentum, Adam's moments) is kept in lists aligned with ``params``. Subclasses

@@ -305,7 +305,7 @@ def test_mean_absolute_error_keeps_float32_and_is_registered():
         (sn, "reduce_sum", "np.sum"),
         (sn, "TextVectorization", "scratchnet has Sequential"),
         (sn.layers, "LSTM", "Dense, Dropout, Flatten"),
-        (sn.optimizers, "Adagrad", "SGD, Adam, RMSprop"),
+        (sn.optimizers, "Ftrl", "SGD, Adam, RMSprop, Adagrad"),
         (sn.metrics, "AUC", "RootMeanSquaredError"),
         (sn.callbacks, "TensorBoard", "ModelCheckpoint"),
     ],
