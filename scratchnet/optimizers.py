@@ -18,6 +18,8 @@ import math
 
 import numpy as np
 
+from scratchnet import schedules
+
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "Optimizer", "RMSprop", "get"]
 
 # Every this many updates, state values that have decayed into the denormal range are set to 0
@@ -42,10 +44,40 @@ class Optimizer:
         learning_rate: step size, > 0.
     """
 
-    def __init__(self, learning_rate: float = 0.001):
-        self.learning_rate = _check_hyper(type(self).__name__, "learning_rate", learning_rate, 0.0, low_open=True)
+    def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.001):
         self.iterations = 0  # t, the number of updates applied so far
+        self._schedule: schedules.LearningRateSchedule | None = None
+        self._in_update = False
+        self.learning_rate = learning_rate
         self._built_shapes: list[tuple] | None = None
+
+    @property
+    def learning_rate(self) -> float:
+        """The step size of the current (or, between updates, the next) update.
+
+        With a schedule, its value at that step, steps counted from 0 as Keras counts them: the update that makes
+        ``iterations`` go from ``k`` to ``k + 1`` uses ``schedule(k)``.
+        """
+        if self._schedule is None:
+            return self._learning_rate
+        return float(self._schedule(self.iterations - 1 if self._in_update else self.iterations))
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        if isinstance(value, dict) and "class_name" in value:  # a schedule as get_config() stores it (load_model)
+            value = schedules.get(value)
+        if isinstance(value, schedules.LearningRateSchedule):
+            self._schedule = value
+            return
+        if self._schedule is not None:
+            raise TypeError(
+                f"{type(self).__name__} was created with a learning-rate schedule ({self._schedule!r}), so its "
+                "learning rate is not settable (as in Keras). Create the optimizer with a number as learning_rate "
+                "to change it during training (LearningRateScheduler, ReduceLROnPlateau)."
+            )
+        if isinstance(value, np.generic):
+            value = value.item()
+        self._learning_rate = _check_hyper(type(self).__name__, "learning_rate", value, 0.0, low_open=True)
 
     def build(self, params: list[np.ndarray]) -> None:
         """Create the optimizer state for ``params`` (zeros, same shapes and dtypes)."""
@@ -57,8 +89,12 @@ class Optimizer:
             self.build(params)
             self._built_shapes = shapes
         self.iterations += 1
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            self.update_step(i, param, grad)
+        self._in_update = True
+        try:
+            for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
+                self.update_step(i, param, grad)
+        finally:
+            self._in_update = False
         if self.iterations % FLUSH_DENORMALS_EVERY == 0:
             self._flush_denormals()
 
@@ -86,7 +122,9 @@ class Optimizer:
             state[np.abs(state) < np.finfo(state.dtype).tiny] = 0
 
     def get_config(self) -> dict:
-        return {"learning_rate": self.learning_rate}
+        if self._schedule is None:
+            return {"learning_rate": self._learning_rate}
+        return {"learning_rate": {"class_name": type(self._schedule).__name__, "config": self._schedule.get_config()}}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
@@ -433,6 +471,6 @@ def __getattr__(name: str):
     # Adagrad, Nadam, AdamW, schedules, ...: one line saying what there is, instead of a bare "no attribute".
     raise AttributeError(
         f"module 'scratchnet.optimizers' has no attribute {name!r}: scratchnet's optimizers are "
-        f"{', '.join(cls.__name__ for cls in OPTIMIZERS.values())} (learning-rate schedules: use "
-        "scratchnet.callbacks.LearningRateScheduler or ReduceLROnPlateau)."
+        f"{', '.join(cls.__name__ for cls in OPTIMIZERS.values())}; learning-rate schedules are in "
+        "scratchnet.optimizers.schedules (or use scratchnet.callbacks.LearningRateScheduler, ReduceLROnPlateau)."
     )

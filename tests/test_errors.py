@@ -235,8 +235,11 @@ def test_validation_split_leaving_nothing_to_train_on():
 
 # --- unknown names list the known ones --------------------------------------------------------------------------------
 def test_unknown_optimizer():
-    message = raised(ValueError, mnist_model().compile, optimizer="adamw", loss="mse")
-    assert message == "Unknown optimizer. Expected one of ['adam', 'rmsprop', 'sgd']. Received: optimizer='adamw'."
+    message = raised(ValueError, mnist_model().compile, optimizer="ftrl", loss="mse")
+    assert message == (
+        "Unknown optimizer. Expected one of ['adagrad', 'adam', 'adamax', 'adamw', 'nadam', 'rmsprop', 'sgd']. "
+        "Received: optimizer='ftrl'."
+    )
 
 
 def test_unknown_loss():
