@@ -16,6 +16,7 @@ import numpy as np
 
 from scratchnet import initializers, nn
 from scratchnet.layer import Layer
+from scratchnet.normalization import Normalization
 
 __all__ = [
     "Activation",
@@ -23,6 +24,7 @@ __all__ = [
     "Dropout",
     "Flatten",
     "Layer",
+    "Normalization",
     "ReLU",
     "Sigmoid",
     "Softmax",
@@ -312,7 +314,7 @@ class Dropout(Layer):
 
 
 LAYERS: dict[str, type[Layer]] = {
-    cls.__name__: cls for cls in (Activation, Dense, Dropout, Flatten, ReLU, Sigmoid, Softmax, Tanh)
+    cls.__name__: cls for cls in (Activation, Dense, Dropout, Flatten, Normalization, ReLU, Sigmoid, Softmax, Tanh)
 }
 
 
@@ -328,5 +330,5 @@ def __getattr__(name: str):
     # say in one line what there is, instead of a bare "no attribute".
     raise AttributeError(
         f"module 'scratchnet.layers' has no attribute {name!r}: scratchnet's layers are {', '.join(sorted(LAYERS))} "
-        "(no recurrent, embedding or preprocessing layers). See scratchnet.layer.Layer to write your own."
+        "(no recurrent or embedding layers). See scratchnet.layer.Layer to write your own."
     )

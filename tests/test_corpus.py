@@ -49,8 +49,7 @@ NOT_YET = {
     "course_c1w2_callbacks": "tf.keras.Input(shape=(28, 28)) as the first element of Sequential",
     "course_c1w2_softmax_cell": "TensorFlow tensors: tf.convert_to_tensor, .numpy(), tf.reduce_sum",
     "geron_ch10_fashion_mnist": "tf.keras.layers.InputLayer(input_shape=[28, 28])",
-    "geron_ch10_functional_wide_deep": "tf.keras.layers.Normalization, then Concatenate in a functional graph",
-    "geron_ch10_regression_mlp": "tf.keras.layers.Normalization with adapt()",
+    "geron_ch10_functional_wide_deep": "layers.Concatenate in a functional graph (fan-in)",
     "geron_ch11_lr_scheduling": "optimizer.learning_rate.numpy(), then optimizers.Nadam",
     "keras_guide_callbacks": "keras.Input and the functional Model(inputs, outputs)",
     "keras_guide_class_sample_weights": "keras.Input and the functional Model(inputs, outputs)",
@@ -60,7 +59,7 @@ NOT_YET = {
     "keras_guide_training_evaluation": "keras.Input and the functional Model(inputs, outputs)",
     "keras_guide_writing_callbacks": "Dense(1, input_dim=784)",
     "tf_quickstart_beginner": "model(x).numpy() on an output",
-    "tf_regression_auto_mpg": "tf.keras.layers.Normalization with adapt()",
+    "tf_regression_auto_mpg": "normalizer.mean.numpy() (a TensorFlow tensor idiom)",
 }
 
 
