@@ -50,6 +50,7 @@ NOT_YET = {
     "course_c1w2_softmax_cell": "TensorFlow tensors: tf.convert_to_tensor, .numpy(), tf.reduce_sum",
     "geron_ch10_fashion_mnist": "tf.keras.layers.InputLayer(input_shape=[28, 28])",
     "geron_ch10_functional_wide_deep": "layers.Concatenate in a functional graph (fan-in)",
+    "geron_ch11_dropout": "MCDropout overrides Keras's call(): refused with a clear TypeError, by design (no autograd)",
     "geron_ch11_lr_scheduling": "optimizer.learning_rate.numpy(), then optimizers.Nadam",
     "keras_guide_callbacks": "keras.Input and the functional Model(inputs, outputs)",
     "keras_guide_class_sample_weights": "keras.Input and the functional Model(inputs, outputs)",

@@ -375,3 +375,11 @@ def test_clear_session_restarts_automatic_layer_names():
 def test_backend_values():
     assert sn.backend.floatx() == "float32" and sn.backend.epsilon() == 1e-7
     assert sn.backend.get_value(sn.optimizers.Adam(0.01).learning_rate) == 0.01
+
+
+def test_a_layer_written_the_keras_way_with_call_is_refused_at_once():
+    with pytest.raises(TypeError, match=r"(?s)MCDropout defines call\(\), Keras's way.*forward\(x, training=False\)"):
+
+        class MCDropout(sn.layers.Dropout):
+            def call(self, inputs, training=None):
+                return super().call(inputs, training=True)
