@@ -5,7 +5,7 @@
 # Kind: dense
 # Data: mnist
 # Expect: accuracy >= 0.82
-#   The tutorial's text: about 0.98 test accuracy after 5 epochs on all of MNIST. on the runner's 2,000-image
+#   The tutorial's text: about 0.98 test accuracy after 5 epochs on all of MNIST. On the runner's 2,000-image
 #   slice an MLP gets about 0.88-0.90, so we ask >= 0.82.
 # Changes to run offline, headless and fast (plt.show() is left: the runner sets MPLBACKEND=Agg):
 #   - the runner's data loaders return 2,000 training and 500 test images (see tests/corpus/_harness.py)
