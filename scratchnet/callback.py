@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 __all__ = ["Callback", "Logs"]
 
 Logs = dict[str, Any]
@@ -91,3 +93,27 @@ class Callback:
 
     def on_predict_batch_end(self, batch: int, logs: Logs | None = None) -> None:
         """Called after each step of ``predict``."""
+
+
+def _logs(logs: Logs | None) -> Logs:
+    # Hooks always get a dict, so `logs.get("accuracy")` works in user code. The same dict goes to every
+    # callback, so one callback may add an entry for those after it (Keras allows this too).
+    return {} if logs is None else logs
+
+
+def _python_scalar(value: Any) -> Any:
+    # np.float32(0.5) -> 0.5, so history lists print as plain numbers and hold no NumPy scalars.
+    if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
+        return value.item()
+    return value
+
+
+def _auto_mode(mode: str, monitor: str, who: str) -> str:
+    if mode not in ("auto", "min", "max"):
+        raise ValueError(
+            f"{who} expected mode to be one of 'auto', 'min', 'max'. Received: mode={mode!r}. Use 'min' for a loss, "
+            "'max' for an accuracy, or 'auto' to decide from the monitor's name."
+        )
+    if mode == "auto":
+        return "max" if ("acc" in monitor or "auc" in monitor) else "min"
+    return mode

@@ -30,24 +30,28 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
-import numpy as np
-
-from scratchnet.callback import Callback, Logs
+from scratchnet.callback import Callback, Logs, _logs, _python_scalar
 from scratchnet.early_stopping import EarlyStopping, TerminateOnNaN
+from scratchnet.file_callbacks import CSVLogger, ModelCheckpoint
 from scratchnet.layer_stats import LayerStats
 from scratchnet.live_plot import LivePlot
+from scratchnet.lr_callbacks import LearningRateScheduler, ReduceLROnPlateau
 from scratchnet.plotting import plot_history
 from scratchnet.progbar import Progbar
 
 __all__ = [
+    "CSVLogger",
     "Callback",
     "CallbackList",
     "EarlyStopping",
     "History",
     "LambdaCallback",
     "LayerStats",
+    "LearningRateScheduler",
     "LivePlot",
+    "ModelCheckpoint",
     "ProgbarLogger",
+    "ReduceLROnPlateau",
     "TerminateOnNaN",
 ]
 
@@ -174,12 +178,6 @@ class CallbackList:
         self._call("on_predict_batch_end", batch, _logs(logs))
 
 
-def _logs(logs: Logs | None) -> Logs:
-    # Hooks always get a dict, so `logs.get("accuracy")` works in user code. The same dict goes to every
-    # callback, so one callback may add an entry for those after it (Keras allows this too).
-    return {} if logs is None else logs
-
-
 def _checked_callbacks(callbacks: Iterable[Callback] | None) -> list[Callback]:
     if callbacks is None:
         return []
@@ -250,13 +248,6 @@ class History(Callback):
 
     def __repr__(self) -> str:
         return f"<History: {len(self.epoch)} epochs of {list(self.history)}>"
-
-
-def _python_scalar(value: Any) -> Any:
-    # np.float32(0.5) -> 0.5, so history lists print as plain numbers and hold no NumPy scalars.
-    if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
-        return value.item()
-    return value
 
 
 class ProgbarLogger(Callback):
@@ -381,3 +372,12 @@ class LambdaCallback(Callback):
                 )
             # An instance attribute hides the method of the same name: the no-op hook becomes this function.
             setattr(self, name, function)
+
+
+def __getattr__(name: str) -> Any:
+    # LayerStats lives in scratchnet/layer_stats.py and subclasses Callback from here, so a plain import at the
+    # bottom of this file would be circular whenever layer_stats is imported first. Looked up on first use instead.
+    raise AttributeError(
+        f"module {__name__!r} has no attribute {name!r}: scratchnet's callbacks are {', '.join(sorted(__all__))}; "
+        "write your own by subclassing Callback."
+    )

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-__all__ = ["check_inputs", "positive_int", "prepare_data", "prepare_inputs", "value_range"]
+__all__ = ["check_inputs", "positive_int", "prepare_data", "prepare_inputs", "sample_weights", "value_range"]
 
 # Scanning a big float64 dataset for NaN in one go would allocate a boolean array as large as the dataset;
 # scanning in blocks keeps that temporary small (about 8 MB).
@@ -100,9 +100,10 @@ def prepare_inputs(model, x, who: str) -> np.ndarray:
             raise ValueError(f"{who}(): the model has no layers yet. Add some with model.add(layer).")
         model.build(x.shape[1:])
     expected = tuple(model.input_shape)
-    if (*x.shape[1:], 1) == expected and type(model.layers[0]).__name__ != "Conv2D":
-        # Keras adds a trailing axis of size 1 that the data lacks (images (N, 28, 28) for Input(shape=(28, 28, 1)))
-        # as a view. A Conv2D first says instead that images need their channel axis: that is its lesson.
+    if (*x.shape[1:], 1) == expected:
+        # Keras adds the trailing axis of size 1 that the data lacks (images (N, 28, 28) for a model built for
+        # (28, 28, 1)), as a view: the course's convolution lab relies on it. A model built from the data instead
+        # lets its Conv2D say that images need a channel axis.
         x = x[..., None]
     if x.shape[1:] != expected:
         if raw_shape == expected and expected != (1,):
@@ -154,3 +155,43 @@ def prepare_data(model, x, y, who: str) -> tuple[np.ndarray, np.ndarray]:
     if y.dtype.kind == "f" and y.dtype != model.dtype:
         y = y.astype(model.dtype)
     return x, y
+
+
+def sample_weights(model, y: np.ndarray, sample_weight, class_weight) -> np.ndarray | None:
+    """The per-example weights of ``fit(sample_weight=..., class_weight=...)`` in the model's dtype, or None.
+
+    ``class_weight`` gives each example the weight of its class (the argmax of a one-hot label), as Keras does;
+    with both, the weights multiply.
+    """
+    if sample_weight is None and class_weight is None:
+        return None
+    weights = np.ones(len(y), dtype=model.dtype)
+    if sample_weight is not None:
+        w = np.asarray(sample_weight)
+        if w.ndim == 2 and w.shape[1] == 1:
+            w = w[:, 0]
+        if w.shape != (len(y),) or not np.issubdtype(w.dtype, np.number) or not np.isfinite(w).all() or (w < 0).any():
+            raise ValueError(
+                f"fit() expected sample_weight to hold one finite, non-negative weight per example, shape "
+                f"({len(y)},). Received: sample_weight.shape={w.shape}, dtype={w.dtype}."
+            )
+        weights *= w.astype(model.dtype)
+    if class_weight is not None:
+        if not isinstance(class_weight, dict) or not all(
+            isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in class_weight
+        ):
+            raise ValueError(
+                "fit() expected class_weight to be a dict from class index to weight, e.g. {0: 1.0, 1: 3.0}. "
+                f"Received: class_weight={class_weight!r}."
+            )
+        labels = y.argmax(axis=-1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(len(y), -1)[:, 0]
+        if not np.issubdtype(labels.dtype, np.integer) and not np.all(labels == np.round(labels)):
+            raise ValueError(
+                "fit(): class_weight needs class labels (integers, or one-hot rows). Received: labels like "
+                f"{labels[:3].tolist()}. Use sample_weight for continuous targets."
+            )
+        table = np.ones(int(max(labels.max(), max(class_weight))) + 1, dtype=model.dtype)
+        for k, v in class_weight.items():
+            table[int(k)] = float(v)
+        weights *= table[labels.astype(np.int64)]
+    return weights

@@ -68,6 +68,18 @@ class Layer:
         dtype: dtype used when the layer is built on its own (``layer(x)``); a model passes its own.
     """
 
+    def __init_subclass__(cls, **kwargs):
+        # A layer written Keras's way overrides call(); scratchnet never calls it, so the layer would silently
+        # do what its parent does (Géron's MCDropout would stop dropping at inference). Say so at once instead.
+        super().__init_subclass__(**kwargs)
+        if "call" in vars(cls):
+            raise TypeError(
+                f"{cls.__name__} defines call(), Keras's way. A scratchnet layer implements forward(x, "
+                "training=False) and backward(dy) instead: there is no autograd, the backward is written out (see "
+                "scratchnet.layer.Layer, and check it with scratchnet.gradcheck.check_layer). To run a model with "
+                "dropout active at inference (MC dropout), call model(x, training=True)."
+            )
+
     def __init__(self, name: str | None = None, input_shape=None, dtype=None, input_dim: int | None = None):
         self.name = name or _unique_name(_snake_case(type(self).__name__))
         if input_dim is not None:  # Keras 2's Dense(64, input_dim=784) means input_shape=(784,)

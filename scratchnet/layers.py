@@ -19,8 +19,8 @@ from scratchnet import initializers, speed
 from scratchnet.activations import Activation, ReLU, Sigmoid, Softmax, Tanh
 from scratchnet.conv import Conv2D
 from scratchnet.layer import Layer
+from scratchnet.normalization import Normalization
 from scratchnet.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, Reshape
-from scratchnet.preprocessing import Normalization
 from scratchnet.symbolic import Input, InputLayer
 
 __all__ = [
@@ -259,3 +259,12 @@ def get(class_name: str, custom_objects: dict | None = None) -> type[Layer]:
     if class_name in LAYERS:
         return LAYERS[class_name]
     raise ValueError(f"Unknown layer class. Expected one of {sorted(LAYERS)}. Received: {class_name!r}.")
+
+
+def __getattr__(name: str):
+    # A Keras program asks for layers scratchnet does not have (LSTM, Conv2D before it exists, TextVectorization):
+    # say in one line what there is, instead of a bare "no attribute".
+    raise AttributeError(
+        f"module 'scratchnet.layers' has no attribute {name!r}: scratchnet's layers are {', '.join(sorted(LAYERS))} "
+        "(no recurrent or embedding layers). See scratchnet.layer.Layer to write your own."
+    )

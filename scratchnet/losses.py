@@ -8,6 +8,11 @@ layers below just pass it on.
     L  = loss_fn(y_true, y_pred)               # a Python float
     dp = loss_fn.backward(y_true, y_pred)      # ∂L/∂y_pred, shape of y_pred
 
+Keras's loss *functions* are here too (``sparse_categorical_crossentropy(y_true, y_pred)``, ``mean_squared_error``,
+...): like Keras they return one value per example, shape (N,), and passed to ``compile(loss=...)`` they mean their
+class. A loss function of your own cannot be passed to ``compile``: scratchnet has no autograd, so a loss needs its
+backward written out; :func:`get` says how (subclass :class:`Loss` with ``forward`` and ``backward``).
+
 When a model ends in a softmax (or a sigmoid) and its loss is cross-entropy on those probabilities, ``fit`` does
 not call the loss's ``backward`` at all: the two Jacobians multiply out to ``dz = (p - onehot(y)) / N`` on the
 logits, and that fused gradient is in :mod:`scratchnet.fused`, with the reason and the rule that decides it.
@@ -23,9 +28,17 @@ __all__ = [
     "BinaryCrossentropy",
     "CategoricalCrossentropy",
     "Loss",
+    "MeanAbsoluteError",
     "MeanSquaredError",
     "SparseCategoricalCrossentropy",
+    "binary_crossentropy",
+    "categorical_crossentropy",
     "get",
+    "mae",
+    "mean_absolute_error",
+    "mean_squared_error",
+    "mse",
+    "sparse_categorical_crossentropy",
 ]
 
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before a log, as Keras does, so log(0) never happens.
@@ -41,6 +54,17 @@ class Loss:
     """
 
     name = "loss"
+
+    def __init__(self, name: str | None = None, reduction: str = "sum_over_batch_size", dtype=None):
+        # Keras's signature, so a subclass written for Keras (super().__init__(name="custom_mse")) still works.
+        # scratchnet's losses always take the mean over the batch: that is Keras's "sum_over_batch_size".
+        if name is not None:
+            self.name = name
+        if reduction not in ("sum_over_batch_size", "mean"):
+            raise ValueError(
+                f"{type(self).__name__}: scratchnet losses are the mean over the batch. Expected "
+                f"reduction='sum_over_batch_size'. Received: reduction={reduction!r}."
+            )
 
     def __call__(self, y_true, y_pred) -> float:
         y_pred = np.asarray(y_pred)
@@ -65,6 +89,16 @@ class Loss:
             f"{type(self).__name__} must implement forward(self, y_true, y_pred), returning the loss averaged over "
             "the batch as a float, e.g. for a mean squared error: float(np.mean((y_pred - y_true) ** 2)). "
             "It also needs backward(self, y_true, y_pred), returning dL/dy_pred with the shape of y_pred."
+        )
+
+    def per_example(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        """One loss value per example, shape (N,), whose mean is :meth:`forward`; ``fit(sample_weight=...)``
+        weighs these (Keras: ``sum(w_i * l_i) / N``). The built-in losses have it; a loss of yours needs it only
+        for sample or class weights."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no per_example(self, y_true, y_pred) (one loss value per example, shape "
+            "(N,)), which fit(sample_weight=..., class_weight=...) needs to weigh the examples. Implement it, or "
+            "train without weights."
         )
 
     def backward(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
@@ -148,14 +182,15 @@ class SparseCategoricalCrossentropy(_CrossentropyBase):
         return y_true
 
     def forward(self, y_true, y_pred):
+        return speed.mean(self.per_example(y_true, y_pred))
+
+    def per_example(self, y_true, y_pred):
         rows = np.arange(y_pred.shape[0])
         if self.from_logits:
-            log_p = nn.log_softmax(y_pred)[rows, y_true]
-        else:
-            # log of the true class's renormalized probability, without renormalizing the whole array
-            p = np.maximum(y_pred, EPSILON)
-            log_p = np.log(p[rows, y_true]) - np.log(p.sum(axis=-1))
-        return -speed.mean(log_p)
+            return -nn.log_softmax(y_pred)[rows, y_true]
+        # log of the true class's renormalized probability, without renormalizing the whole array
+        p = np.maximum(y_pred, EPSILON)
+        return np.log(p.sum(axis=-1)) - np.log(p[rows, y_true])
 
     def backward(self, y_true, y_pred):
         n = y_pred.shape[0]
@@ -198,11 +233,11 @@ class CategoricalCrossentropy(_CrossentropyBase):
         return y_true.astype(np.float32, copy=False) if not np.issubdtype(y_true.dtype, np.floating) else y_true
 
     def forward(self, y_true, y_pred):
-        if self.from_logits:
-            log_p = nn.log_softmax(y_pred)
-        else:
-            log_p = np.log(_probabilities(y_pred))
-        return -speed.mean((y_true * log_p).sum(axis=-1))
+        return speed.mean(self.per_example(y_true, y_pred))
+
+    def per_example(self, y_true, y_pred):
+        log_p = nn.log_softmax(y_pred) if self.from_logits else np.log(_probabilities(y_pred))
+        return -(y_true * log_p).sum(axis=-1)
 
     def backward(self, y_true, y_pred):
         n = y_pred.shape[0]
@@ -229,8 +264,35 @@ class MeanSquaredError(Loss):
         diff = y_pred - y_true
         return speed.mean(diff * diff)
 
+    def per_example(self, y_true, y_pred):
+        diff = (y_pred - y_true).reshape(len(y_pred), -1)
+        return (diff * diff).mean(axis=-1)
+
     def backward(self, y_true, y_pred):
         return (y_pred - y_true) * (2.0 / y_pred.size)
+
+
+class MeanAbsoluteError(Loss):
+    """Mean absolute error: ``L = mean(|y_pred - y|)`` over every entry.
+
+    Forward:   L  = mean(|p - y|)                 y, p: (N, D)  ->  L: scalar
+    Backward:  dp = sign(p - y) / (N * D)         (N, D)   |u| has slope -1, then +1; at u = 0 we take 0, as Keras's
+                                                           gradient does (a kink: no true derivative there)
+    """
+
+    name = "mean_absolute_error"
+
+    def validate(self, y_true, y_pred_shape):
+        return _float_targets(self, super().validate(y_true, y_pred_shape), y_pred_shape, "targets")
+
+    def forward(self, y_true, y_pred):
+        return speed.mean(np.abs(y_pred - y_true))
+
+    def per_example(self, y_true, y_pred):
+        return np.abs(y_pred - y_true).reshape(len(y_pred), -1).mean(axis=-1)
+
+    def backward(self, y_true, y_pred):
+        return np.sign(y_pred - y_true) * (1.0 / y_pred.size)
 
 
 class BinaryCrossentropy(_CrossentropyBase):
@@ -260,12 +322,18 @@ class BinaryCrossentropy(_CrossentropyBase):
         return y_true
 
     def forward(self, y_true, y_pred):
+        return speed.mean(self._elementwise(y_true, y_pred))
+
+    def per_example(self, y_true, y_pred):
+        return self._elementwise(y_true, y_pred).reshape(len(y_pred), -1).mean(axis=-1)
+
+    def _elementwise(self, y_true, y_pred):
         if self.from_logits:
             z = y_pred
-            return speed.mean(np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z))))
+            return np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
         _check_probabilities(self, y_pred)
         p = np.clip(y_pred, EPSILON, 1 - EPSILON)
-        return -speed.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
+        return -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
 
     def backward(self, y_true, y_pred):
         if self.from_logits:
@@ -337,25 +405,124 @@ LOSSES: dict[str, type[Loss]] = {
     "categorical_crossentropy": CategoricalCrossentropy,
     "mean_squared_error": MeanSquaredError,
     "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "mae": MeanAbsoluteError,
     "binary_crossentropy": BinaryCrossentropy,
 }
 
 
-def get(identifier: str | Loss) -> Loss:
-    """Resolve a loss given as a Keras name (``'sparse_categorical_crossentropy'``, ``'mse'``, ...) or an instance.
+# --- Keras's loss functions: one value per example --------------------------------------------------------------
+def _as_prediction(y_pred) -> np.ndarray:
+    y_pred = np.asarray(y_pred)
+    return y_pred if np.issubdtype(y_pred.dtype, np.floating) else y_pred.astype(np.float32)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
+    """Per-example ``-log p[i, y_i]``, shape (N,), as ``keras.losses.sparse_categorical_crossentropy``.
+
+    >>> sparse_categorical_crossentropy([1, 2], [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]).round(4)
+    array([0.0513, 2.3026])
+    """
+    loss = SparseCategoricalCrossentropy(from_logits=from_logits)
+    y_pred = _as_prediction(y_pred)
+    y_true = loss.validate(y_true, y_pred.shape)
+    rows = np.arange(len(y_pred))
+    if from_logits:
+        return -nn.log_softmax(y_pred)[rows, y_true]
+    return -np.log(np.clip(y_pred[rows, y_true], EPSILON, 1 - EPSILON))
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
+    """Per-example ``-sum_c y[i, c] log p[i, c]``, shape (N,), as ``keras.losses.categorical_crossentropy``."""
+    loss = CategoricalCrossentropy(from_logits=from_logits)
+    y_pred = _as_prediction(y_pred)
+    y_true = loss.validate(y_true, y_pred.shape)
+    log_p = nn.log_softmax(y_pred) if from_logits else np.log(np.clip(y_pred, EPSILON, 1 - EPSILON))
+    return -(y_true * log_p).sum(axis=-1)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
+    """Per-example binary cross-entropy, the mean over the last axis, as ``keras.losses.binary_crossentropy``."""
+    loss = BinaryCrossentropy(from_logits=from_logits)
+    y_pred = _as_prediction(y_pred)
+    y_true = loss.validate(y_true, y_pred.shape)
+    if from_logits:
+        z = y_pred
+        return (np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))).mean(axis=-1)
+    p = np.clip(y_pred, EPSILON, 1 - EPSILON)
+    return -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)).mean(axis=-1)
+
+
+def mean_squared_error(y_true, y_pred) -> np.ndarray:
+    """Per-example ``mean((p - y) ** 2)`` over the last axis, shape (N,), as ``keras.losses.mean_squared_error``."""
+    y_pred = _as_prediction(y_pred)
+    y_true = MeanSquaredError().validate(y_true, y_pred.shape)
+    return ((y_pred - y_true) ** 2).mean(axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred) -> np.ndarray:
+    """Per-example ``mean(|p - y|)`` over the last axis, shape (N,), as ``keras.losses.mean_absolute_error``."""
+    y_pred = _as_prediction(y_pred)
+    y_true = MeanAbsoluteError().validate(y_true, y_pred.shape)
+    return np.abs(y_pred - y_true).mean(axis=-1)
+
+
+mse = mean_squared_error
+mae = mean_absolute_error
+
+# compile(loss=sn.losses.sparse_categorical_crossentropy) trains with the matching class (forward and backward).
+_FUNCTIONS: dict = {
+    sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
+    categorical_crossentropy: CategoricalCrossentropy,
+    binary_crossentropy: BinaryCrossentropy,
+    mean_squared_error: MeanSquaredError,
+    mean_absolute_error: MeanAbsoluteError,
+}
+
+_WRITE_A_LOSS = """scratchnet has no autograd (on purpose: you see every gradient), so a loss needs its backward \
+written out. Subclass scratchnet.losses.Loss with forward (the mean loss, a float) and backward (dL/dy_pred, \
+with the 1/N of the mean in it), then check it against finite differences with scratchnet.gradcheck.check_loss:
+
+    class MyMSE(sn.losses.Loss):
+        def forward(self, y_true, y_pred):
+            return float(((y_pred - y_true) ** 2).mean())
+
+        def backward(self, y_true, y_pred):
+            return 2 * (y_pred - y_true) / y_pred.size
+
+    model.compile(optimizer="adam", loss=MyMSE())"""
+
+
+def get(identifier) -> Loss:
+    """Resolve a loss: a Keras name (``'sparse_categorical_crossentropy'``, ``'mse'``, ``'MeanAbsoluteError'``, ...),
+    a ``Loss`` instance or class, or one of this module's loss functions (which means its class).
 
     Raises:
         ValueError: for an unknown name, listing the known ones.
-        TypeError: for anything that is neither a name nor a ``Loss``.
+        TypeError: for a loss function of your own, or a Keras-style ``Loss`` subclass that defines ``call``
+            instead of ``forward`` and ``backward``: the message shows how to write one.
     """
-    if isinstance(identifier, Loss):
-        return identifier
     if isinstance(identifier, type) and issubclass(identifier, Loss):
-        return identifier()
+        identifier = identifier()
+    if isinstance(identifier, Loss):
+        if type(identifier).forward is Loss.forward or type(identifier).backward is Loss.backward:
+            how = "defines call(), Keras's way" if hasattr(identifier, "call") else "lacks forward() or backward()"
+            raise TypeError(f"loss={type(identifier).__name__}() {how}. {_WRITE_A_LOSS}")
+        return identifier
     if isinstance(identifier, str):
-        if identifier in LOSSES:
-            return LOSSES[identifier]()
+        by_class_name = {cls.__name__: cls for cls in LOSSES.values()}
+        cls = LOSSES.get(identifier) or by_class_name.get(identifier)
+        if cls is not None:
+            return cls()
         raise ValueError(f"Unknown loss. Expected one of {sorted(LOSSES)}. Received: loss={identifier!r}.")
+    if callable(identifier) and identifier in _FUNCTIONS:
+        return _FUNCTIONS[identifier]()
+    if callable(identifier):
+        name = getattr(identifier, "__name__", type(identifier).__name__)
+        raise TypeError(
+            "loss must be a name such as 'sparse_categorical_crossentropy' or a scratchnet.losses.Loss. Received: "
+            f"loss={name}, a function of your own, which scratchnet cannot differentiate. {_WRITE_A_LOSS}"
+        )
     raise TypeError(
         f"loss must be a name such as 'sparse_categorical_crossentropy' or a scratchnet.losses.Loss. "
         f"Received: loss={identifier!r}."

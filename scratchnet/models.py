@@ -150,22 +150,33 @@ class Model(Trainer, Layer):
         return self.trainable_weights, self.gradients
 
     # --- one step of training -----------------------------------------------------------------------------------
-    def backward_from_loss(self, y: np.ndarray, y_pred: np.ndarray) -> None:
+    def backward_from_loss(self, y: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         """Backprop from the loss down through every layer, filling each layer's ``grads``.
 
         Where compile chose the fused gradient (:mod:`scratchnet.fused`), backprop starts at the logits with
-        ``dz = (p - onehot(y)) / N``; otherwise with the loss's own backward, through every layer.
+        ``dz = (p - onehot(y)) / N``; otherwise with the loss's own backward, through every layer. With sample
+        weights, each example's row of that first gradient is multiplied by its weight: the loss is
+        ``sum_i(w_i * l_i) / N``, and example i's term reaches only its own row.
         """
-        if self.fused_backward is not None:
-            self.backward_from_logits(self.fused_backward(y, y_pred))
+        fused_start = self.fused_backward is not None
+        d = self.fused_backward(y, y_pred) if fused_start else self.loss.backward(y, y_pred)
+        if sample_weight is not None:
+            d = d * sample_weight.reshape(-1, *([1] * (d.ndim - 1)))
+        if fused_start:
+            self.backward_from_logits(d)
         else:
-            self.backward(self.loss.backward(y, y_pred))
+            self.backward(d)
 
-    def train_step(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    def train_step(
+        self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
         """One step of gradient descent on a batch already in the model's dtype. Returns (loss, y_pred)."""
         y_pred = self.forward(x, training=True)
-        loss = self.loss.forward(y, y_pred)
-        self.backward_from_loss(y, y_pred)
+        if sample_weight is None:
+            loss = self.loss.forward(y, y_pred)
+        else:
+            loss = float((sample_weight * self.loss.per_example(y, y_pred)).sum()) / len(y_pred)
+        self.backward_from_loss(y, y_pred, sample_weight)
         self.optimizer.apply(*self.optimizer_arrays())
         return loss, y_pred
 
@@ -276,10 +287,11 @@ class Sequential(Model):
         if isinstance(layer, SymbolicTensor) and layer.parent is None:
             layer = layer.layer  # the InputLayer behind sn.Input(...)
         if isinstance(layer, InputLayer):
-            if self.layers:
+            if self.layers or self.input_spec is not None:
                 raise ValueError(
-                    f"Sequential.add: an Input or InputLayer can only come first. Received: {layer.name!r} after "
-                    f"{len(self.layers)} layers."
+                    f"Sequential model '{self.name}' has already been configured to use input shape "
+                    f"{(None, *(self.input_spec or self.layers[0].input_shape or ()))}. You cannot add a different "
+                    f"Input layer to it: an Input or InputLayer can only come first. Received: {layer.name!r}."
                 )
             self.input_spec = layer.input_shape
             if rebuild:
@@ -437,12 +449,15 @@ class Functional(Sequential):
     """
 
     def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
-        input_shape, chain, positions = trace_chain(inputs, outputs)
+        start, chain, positions = trace_chain(inputs, outputs)
         super().__init__(name=name or "functional", **kwargs)
-        self.input_spec = input_shape
-        self.output_positions = positions
+        self.input_spec = start.example_shape
+        # As in Keras, a functional model's layers start with its InputLayer (it passes the batch on unchanged).
+        self.layers.append(start.layer)
+        self.output_positions = None if positions is None else [i + 1 for i in positions]
         for layer in chain:
-            self.add(layer)
+            self.add(layer, rebuild=False)
+        self._changed()
 
     def forward(self, x: np.ndarray, training: bool = False):
         if self.output_positions is None:

@@ -1,4 +1,5 @@
-"""Optimizers: turn gradients into parameter updates, in place.
+"""Optimizers: turn gradients into parameter updates, in place: SGD (with momentum), Adam, RMSprop, Adagrad, Adamax,
+Nadam, AdamW, with Keras 3's updates and defaults.
 
 An optimizer sees the model's parameters as a list of arrays ``params`` and their gradients ``grads`` (same
 shapes, same order). Its state (momentum, Adam's moments) is kept in lists aligned with ``params``, as in tinygrad.
@@ -16,9 +17,9 @@ import numbers
 
 import numpy as np
 
-from scratchnet import speed
+from scratchnet import schedules, speed
 
-__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "Optimizer", "RMSprop", "get"]
 
 
 def _check_hyper(who: str, name: str, value, low: float, high: float | None = None, low_open: bool = False):
@@ -40,10 +41,40 @@ class Optimizer:
         learning_rate: step size, > 0.
     """
 
-    def __init__(self, learning_rate: float = 0.001):
-        self.learning_rate = _check_hyper(type(self).__name__, "learning_rate", learning_rate, 0.0, low_open=True)
+    def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.001):
         self.iterations = 0  # t, the number of updates applied so far
+        self._schedule: schedules.LearningRateSchedule | None = None
+        self._in_update = False
+        self.learning_rate = learning_rate
         self._built_shapes: list[tuple] | None = None
+
+    @property
+    def learning_rate(self) -> float:
+        """The step size of the current (or, between updates, the next) update.
+
+        With a schedule, its value at that step, steps counted from 0 as Keras counts them: the update that makes
+        ``iterations`` go from ``k`` to ``k + 1`` uses ``schedule(k)``.
+        """
+        if self._schedule is None:
+            return self._learning_rate
+        return float(self._schedule(self.iterations - 1 if self._in_update else self.iterations))
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        if isinstance(value, dict) and "class_name" in value:  # a schedule as get_config() stores it (load_model)
+            value = schedules.get(value)
+        if isinstance(value, schedules.LearningRateSchedule):
+            self._schedule = value
+            return
+        if self._schedule is not None:
+            raise TypeError(
+                f"{type(self).__name__} was created with a learning-rate schedule ({self._schedule!r}), so its "
+                "learning rate is not settable (as in Keras). Create the optimizer with a number as learning_rate "
+                "to change it during training (LearningRateScheduler, ReduceLROnPlateau)."
+            )
+        if isinstance(value, np.generic):
+            value = value.item()
+        self._learning_rate = _check_hyper(type(self).__name__, "learning_rate", value, 0.0, low_open=True)
 
     def build(self, params: list[np.ndarray]) -> None:
         """Create the optimizer state for ``params`` (zeros, same shapes and dtypes)."""
@@ -55,8 +86,12 @@ class Optimizer:
             self.build(params)
             self._built_shapes = shapes
         self.iterations += 1
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            self.update_step(i, param, grad)
+        self._in_update = True  # the learning rate of a schedule is the one of this step (see learning_rate)
+        try:
+            for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
+                self.update_step(i, param, grad)
+        finally:
+            self._in_update = False
         if speed.enabled():
             speed.flush_denormals(self)
 
@@ -69,7 +104,9 @@ class Optimizer:
         return []
 
     def get_config(self) -> dict:
-        return {"learning_rate": self.learning_rate}
+        if self._schedule is None:
+            return {"learning_rate": self._learning_rate}
+        return {"learning_rate": {"class_name": type(self._schedule).__name__, "config": self._schedule.get_config()}}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
@@ -205,7 +242,176 @@ class RMSprop(Optimizer):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al., 2011), as in Keras: each parameter's step shrinks with all its past squared gradients.
+
+        a = a + g * g                        a starts at initial_accumulator_value, never decays
+        p = p - lr * g / sqrt(a + epsilon)
+
+    Args:
+        learning_rate: step size (Keras's default 0.001).
+        initial_accumulator_value: the starting value of ``a``, >= 0.
+        epsilon: keeps the division finite.
+    """
+
+    def __init__(self, learning_rate: float = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7):
+        super().__init__(learning_rate)
+        self.initial_accumulator_value = _check_hyper(
+            "Adagrad", "initial_accumulator_value", initial_accumulator_value, 0.0
+        )
+        self.epsilon = _check_hyper("Adagrad", "epsilon", epsilon, 0.0)
+
+    def build(self, params):
+        self.accumulators = [np.full_like(p, self.initial_accumulator_value) for p in params]
+
+    def state_arrays(self):
+        return self.accumulators
+
+    def update_step(self, i, param, grad):
+        a = self.accumulators[i]
+        a += grad * grad
+        param -= self.learning_rate * grad / np.sqrt(a + self.epsilon)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }
+
+
+class Adamax(Optimizer):
+    """Adamax (Kingma & Ba, 2015, section 7.1), as in Keras: Adam with an infinity norm in place of ``v``.
+
+        t = t + 1
+        m = beta_1 * m + (1 - beta_1) * g
+        u = max(beta_2 * u, |g|)
+        p = p - lr * m / ((1 - beta_1**t) * (u + epsilon))
+
+    Args:
+        learning_rate: step size (Keras's default 0.001).
+        beta_1: decay of the first moment, in [0, 1).
+        beta_2: decay of the infinity norm, in [0, 1).
+        epsilon: keeps the division finite.
+    """
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7):
+        super().__init__(learning_rate)
+        self.beta_1 = _check_hyper("Adamax", "beta_1", beta_1, 0.0, 1.0)
+        self.beta_2 = _check_hyper("Adamax", "beta_2", beta_2, 0.0, 1.0)
+        self.epsilon = _check_hyper("Adamax", "epsilon", epsilon, 0.0)
+
+    def build(self, params):
+        self.m = [np.zeros_like(p) for p in params]
+        self.u = [np.zeros_like(p) for p in params]
+
+    def state_arrays(self):
+        return [*self.m, *self.u]
+
+    def update_step(self, i, param, grad):
+        m, u = self.m[i], self.u[i]
+        m += (1 - self.beta_1) * (grad - m)
+        np.maximum(self.beta_2 * u, np.abs(grad), out=u)
+        param -= self.learning_rate * m / ((1 - self.beta_1**self.iterations) * (u + self.epsilon))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+class Nadam(Optimizer):
+    """Nadam (Dozat, 2016): Adam with Nesterov momentum, in the form Keras uses (a warming-up momentum schedule).
+
+        t = t + 1
+        mu_t  = beta_1 * (1 - 0.5 * 0.96**t)          momentum at this step; mu_t1 likewise with t + 1
+        prod  = prod * mu_t                            product of all mu so far (one number, starts at 1)
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g * g
+        m_hat = mu_t1 * m / (1 - prod * mu_t1) + (1 - mu_t) * g / (1 - prod)
+        v_hat = v / (1 - beta_2**t)
+        p = p - lr * m_hat / (sqrt(v_hat) + epsilon)
+
+    Args:
+        learning_rate: step size (Keras's default 0.001).
+        beta_1: decay of the first moment, in [0, 1).
+        beta_2: decay of the second moment, in [0, 1).
+        epsilon: keeps the division finite.
+    """
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7):
+        super().__init__(learning_rate)
+        self.beta_1 = _check_hyper("Nadam", "beta_1", beta_1, 0.0, 1.0)
+        self.beta_2 = _check_hyper("Nadam", "beta_2", beta_2, 0.0, 1.0)
+        self.epsilon = _check_hyper("Nadam", "epsilon", epsilon, 0.0)
+        self.u_product = 1.0
+
+    def build(self, params):
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+        self.u_product = 1.0
+
+    def state_arrays(self):
+        return [*self.m, *self.v]
+
+    def update_step(self, i, param, grad):
+        t = self.iterations
+        mu_t = self.beta_1 * (1 - 0.5 * 0.96**t)
+        mu_t1 = self.beta_1 * (1 - 0.5 * 0.96 ** (t + 1))
+        if i == 0:  # the product of the momenta is one number per step, shared by every parameter array
+            self.u_product *= mu_t
+        prod = self.u_product
+        m, v = self.m[i], self.v[i]
+        m += (1 - self.beta_1) * (grad - m)
+        v += (1 - self.beta_2) * (grad * grad - v)
+        m_hat = (mu_t1 / (1 - prod * mu_t1)) * m + ((1 - mu_t) / (1 - prod)) * grad
+        v_hat = v / (1 - self.beta_2**t)
+        param -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), as in Keras.
+
+    Before each Adam step every parameter shrinks towards 0, not through the gradient:
+
+        p = p - lr * weight_decay * p
+        (then Adam's update, with the gradient computed before the decay)
+
+    Args:
+        learning_rate: step size (Keras's default 0.001).
+        weight_decay: the decay rate (Keras's default 0.004), >= 0.
+        beta_1, beta_2, epsilon: as for :class:`Adam`.
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        weight_decay: float = 0.004,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+    ):
+        super().__init__(learning_rate, beta_1, beta_2, epsilon)
+        self.weight_decay = _check_hyper("AdamW", "weight_decay", weight_decay, 0.0)
+
+    def update_step(self, i, param, grad):
+        param -= (self.learning_rate * self.weight_decay) * param
+        super().update_step(i, param, grad)
+
+    def get_config(self):
+        return {**super().get_config(), "weight_decay": self.weight_decay}
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    "sgd": SGD,
+    "adam": Adam,
+    "rmsprop": RMSprop,
+    "adagrad": Adagrad,
+    "adamax": Adamax,
+    "nadam": Nadam,
+    "adamw": AdamW,
+}
 
 
 def get(identifier: str | Optimizer) -> Optimizer:
@@ -228,4 +434,13 @@ def get(identifier: str | Optimizer) -> Optimizer:
     raise TypeError(
         f"optimizer must be a name such as 'adam' or a scratchnet.optimizers.Optimizer. "
         f"Received: optimizer={identifier!r}."
+    )
+
+
+def __getattr__(name: str):
+    # Adagrad, Nadam, AdamW, schedules, ...: one line saying what there is, instead of a bare "no attribute".
+    raise AttributeError(
+        f"module 'scratchnet.optimizers' has no attribute {name!r}: scratchnet's optimizers are "
+        f"{', '.join(cls.__name__ for cls in OPTIMIZERS.values())}; learning-rate schedules are in "
+        "scratchnet.optimizers.schedules (or use scratchnet.callbacks.LearningRateScheduler, ReduceLROnPlateau)."
     )

@@ -20,6 +20,8 @@ refused with a clear error: their backward would have to add up the gradients of
 
 from __future__ import annotations
 
+import warnings
+
 from scratchnet.layer import Layer, _shape_tuple
 
 __all__ = ["Input", "InputLayer", "SymbolicTensor", "trace_chain"]
@@ -35,12 +37,14 @@ class SymbolicTensor:
     """
 
     is_symbolic = True
+    dtype = "float32"  # what Keras reports; the model's own dtype decides the arithmetic
 
     def __init__(self, example_shape: tuple[int, ...], layer: Layer, parent: SymbolicTensor | None):
         self.example_shape = tuple(example_shape)
         self.layer = layer
         self.parent = parent
         self.model = None  # the model whose build traced it (None: a layer called on an Input by hand)
+        self.name = layer.name
 
     @property
     def shape(self) -> tuple:
@@ -82,7 +86,9 @@ class InputLayer(Layer):
     """
 
     def __init__(self, shape=None, input_shape=None, batch_size=None, name=None, dtype=None, **kwargs):
-        shape = shape if shape is not None else input_shape
+        if shape is None and input_shape is not None:
+            warnings.warn("Argument `input_shape` is deprecated. Use `shape` instead.", UserWarning, stacklevel=2)
+            shape = input_shape
         if shape is None:
             raise ValueError("InputLayer expected `shape`, the shape of one example, e.g. shape=(28, 28).")
         super().__init__(name=name, input_shape=shape, dtype=dtype, **kwargs)
@@ -117,8 +123,8 @@ def Input(shape=None, batch_size=None, name: str | None = None, dtype=None, **kw
     return tensor
 
 
-def trace_chain(inputs, outputs) -> tuple[tuple[int, ...], list[Layer], list[int] | None]:
-    """The chain of layers from ``inputs`` to ``outputs``: ``(input shape, layers, output positions)``.
+def trace_chain(inputs, outputs) -> tuple[SymbolicTensor, list[Layer], list[int] | None]:
+    """The chain of layers from ``inputs`` to ``outputs``: ``(the input, layers, output positions)``.
 
     Output positions are the indices in ``layers`` whose outputs the model returns (None: just the last one).
 
@@ -165,4 +171,4 @@ def trace_chain(inputs, outputs) -> tuple[tuple[int, ...], list[Layer], list[int
     positions = [len(path) - 1 for path in paths]
     if not many and positions == [len(layers) - 1]:
         positions = None
-    return start.example_shape, layers, positions
+    return start, layers, positions

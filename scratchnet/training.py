@@ -99,6 +99,8 @@ class Trainer:
         validation_split: float = 0.0,
         validation_data=None,
         shuffle: bool = True,
+        class_weight: dict | None = None,
+        sample_weight=None,
         initial_epoch: int = 0,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches. Returns a ``History``.
@@ -117,6 +119,9 @@ class Trainer:
                 held out to compute ``val_*`` metrics after each epoch.
             validation_data: ``(x_val, y_val)``; takes precedence over ``validation_split``.
             shuffle: reshuffle the order of examples before each epoch.
+            class_weight: ``{class: weight}``, e.g. ``{0: 1.0, 1: 3.0}``: each example's loss is multiplied by the
+                weight of its class (classes not named weigh 1), as Keras does; metrics are not weighted.
+            sample_weight: one weight per example, shape (N,); the loss is ``sum(w_i * l_i) / N``.
             initial_epoch: the epoch to start from, to resume a run: ``fit(..., epochs=10, initial_epoch=5)``
                 trains epochs 6 to 10 (as Keras counts them).
 
@@ -127,7 +132,10 @@ class Trainer:
         epochs = checks.positive_int("fit()", "epochs", epochs, allow_zero=True)
         initial_epoch = checks.positive_int("fit()", "initial_epoch", initial_epoch, allow_zero=True)
         x, y = checks.prepare_data(self, x, y, "fit")
+        weights = checks.sample_weights(self, y, sample_weight, class_weight)
         x, y, val = self._validation(x, y, validation_split, validation_data)
+        if weights is not None and val is not None and validation_data is None:
+            weights = weights[: len(x)]  # the validation split takes the last examples, and their weights
         n = len(x)
         self.train_range = checks.value_range(x)
         cbs = CallbackList(
@@ -151,7 +159,10 @@ class Trainer:
                 for step, rows in batches(n, batch_size, order):
                     cbs.on_train_batch_begin(step)
                     xb, yb = x[rows].astype(self.dtype, copy=False), y[rows]
-                    loss, y_pred = self.train_step(xb, yb)
+                    if weights is None:
+                        loss, y_pred = self.train_step(xb, yb)
+                    else:
+                        loss, y_pred = self.train_step(xb, yb, weights[rows])
                     hints.check_loss(self, loss, epoch, step)
                     cbs.on_train_batch_end(step, tracker.add(len(xb), loss, self._metric_values(yb, y_pred)))
                     if self.stop_training:

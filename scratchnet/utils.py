@@ -1,4 +1,5 @@
-"""Small utilities: seeding, and the warning classes of the learner hints (:mod:`scratchnet.hints`).
+"""Small utilities: seeding, label and array helpers (``to_categorical``, ``normalize``), and the warning classes of
+the learner hints (:mod:`scratchnet.hints`).
 
 ``check_inputs`` and ``value_range`` live in :mod:`scratchnet.checks` with the other input checks, and are
 importable from here too.
@@ -12,7 +13,16 @@ import numpy as np
 
 from scratchnet.checks import check_inputs, value_range
 
-__all__ = ["InputScaleWarning", "TrainingHint", "check_inputs", "make_rng", "set_random_seed", "value_range"]
+__all__ = [
+    "InputScaleWarning",
+    "TrainingHint",
+    "check_inputs",
+    "make_rng",
+    "normalize",
+    "set_random_seed",
+    "to_categorical",
+    "value_range",
+]
 
 _seed_sequence: np.random.SeedSequence | None = None
 
@@ -41,6 +51,77 @@ def make_rng(seed: int | None = None) -> np.random.Generator:
     if _seed_sequence is not None:
         return np.random.default_rng(_seed_sequence.spawn(1)[0])
     return np.random.default_rng()
+
+
+def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
+    """One-hot encode integer class labels: label ``k`` becomes a row with a 1 in column ``k``, as Keras does.
+
+    Labels of shape ``(N,)`` or ``(N, 1)`` give ``(N, num_classes)``; in general the class axis is added last
+    (a trailing axis of size 1 is dropped first). Use it to train with ``loss='categorical_crossentropy'``.
+
+    >>> to_categorical([0, 2, 1], num_classes=3)
+    array([[1., 0., 0.],
+           [0., 0., 1.],
+           [0., 1., 0.]], dtype=float32)
+
+    Args:
+        x: class labels, integers in ``[0, num_classes)`` (floats such as ``3.0`` are accepted if whole).
+        num_classes: number of classes; by default ``max(x) + 1``.
+
+    Returns:
+        float32 array (Keras returns float64; float32 is what a scratchnet model computes in).
+
+    Raises:
+        ValueError: for labels that are not whole numbers, negative, or not below ``num_classes``.
+    """
+    labels = np.asarray(x)
+    if labels.dtype == bool or not np.issubdtype(labels.dtype, np.number):
+        raise ValueError(
+            f"to_categorical expected integer class labels. Received: x.dtype={labels.dtype}. "
+            "Turn text labels into integers first (e.g. with np.unique(x, return_inverse=True))."
+        )
+    if labels.size and not np.issubdtype(labels.dtype, np.integer):
+        if not np.all(np.isfinite(labels)) or not np.all(labels == np.round(labels)):
+            raise ValueError(
+                f"to_categorical expected integer class labels. Received: values like {labels.ravel()[:3].tolist()} "
+                f"(dtype {labels.dtype})."
+            )
+    labels = labels.astype(np.int64)
+    shape = labels.shape
+    if len(shape) > 1 and shape[-1] == 1:
+        shape = shape[:-1]
+    flat = labels.reshape(-1)
+    if num_classes is None:
+        num_classes = int(flat.max()) + 1 if flat.size else 0
+    elif isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes <= 0:
+        raise ValueError(f"to_categorical expected num_classes to be a positive integer. Received: {num_classes!r}.")
+    if flat.size and (flat.min() < 0 or flat.max() >= num_classes):
+        raise ValueError(
+            f"to_categorical: labels must be integers in [0, {num_classes}). Received: min label {flat.min()}, "
+            f"max label {flat.max()}. Is num_classes={num_classes} right?"
+        )
+    one_hot = np.zeros((flat.size, int(num_classes)), dtype=np.float32)
+    one_hot[np.arange(flat.size), flat] = 1.0
+    return one_hot.reshape(*shape, int(num_classes))
+
+
+def normalize(x, axis: int | None = -1, order=2) -> np.ndarray:
+    """``x`` divided by its ``order``-norm along ``axis`` (L2 by default), as ``keras.utils.normalize``.
+
+    Rows (along ``axis``) whose norm is 0 are left as they are instead of becoming NaN. The dtype of ``x`` is kept
+    for floating inputs. ``axis=None`` takes the norm over all of ``x`` (then divides along the last axis, as
+    Keras does).
+
+    >>> normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    array([[0.6, 0.8],
+           [0. , 0. ]])
+    """
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float32)
+    norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+    norm[norm == 0] = 1
+    return x / np.expand_dims(norm, -1 if axis is None else axis).astype(x.dtype, copy=False)
 
 
 class InputScaleWarning(UserWarning):

@@ -28,6 +28,9 @@ settings.register_profile("deterministic", derandomize=True, print_blob=True)
 settings.register_profile("explore", max_examples=200, print_blob=True)
 settings.load_profile(os.environ.get("SCRATCHNET_HYPOTHESIS", "deterministic"))
 
+# tests/corpus/ holds public Keras programs (test data for scratchnet.port, run by test_corpus.py), not tests.
+collect_ignore = ["corpus"]
+
 N_TRAIN = 6000
 N_TEST = 1000
 

@@ -182,4 +182,6 @@ def test_a_missing_trailing_axis_of_size_one_is_added_as_keras_does():
     x, _ = images(4)
     assert model.predict(x).shape == (4, 10)  # (4, 28, 28) taken as (4, 28, 28, 1)
     conv = sn.Sequential([layers.Conv2D(2, 3, input_shape=(28, 28, 1)), layers.Flatten(), layers.Dense(3)])
-    assert "reshape(-1, 28, 28, 1)" in raised(ValueError, conv.predict, x)
+    assert conv.predict(x).shape == (4, 3)
+    lazy = sn.Sequential([layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(3)])  # built from the data
+    assert "reshape(-1, 28, 28, 1)" in raised(ValueError, lazy.predict, x)

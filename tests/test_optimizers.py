@@ -319,8 +319,11 @@ def test_wrong_learning_rate(cls, lr):
 
 
 def test_unknown_optimizer():
-    message = raised(ValueError, mnist_model().compile, optimizer="adamw", loss="mse")
-    assert message == "Unknown optimizer. Expected one of ['adam', 'rmsprop', 'sgd']. Received: optimizer='adamw'."
+    message = raised(ValueError, mnist_model().compile, optimizer="ftrl", loss="mse")
+    assert message == (
+        "Unknown optimizer. Expected one of ['adagrad', 'adam', 'adamax', 'adamw', 'nadam', 'rmsprop', 'sgd']. "
+        "Received: optimizer='ftrl'."
+    )
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ def test_sequential_can_start_with_an_input_as_in_keras_3():
     same = sn.Sequential([sn.layers.InputLayer(input_shape=(28, 28)), layers.Flatten(), layers.Dense(10)])
     assert same.built and same.count_params() == 7850
     message = raised(ValueError, sn.Sequential, [layers.Dense(3, input_shape=(2,)), sn.Input(shape=(3,))])
-    assert "an Input or InputLayer can only come first" in message
+    assert "an Input or InputLayer can only come first" in message and "already been configured" in message
 
 
 def test_input_dim_is_input_shape_of_one_axis():

@@ -17,6 +17,7 @@ import numpy as np
 
 from scratchnet.datasets import _loader
 from scratchnet.datasets._spec import DatasetSpec, FileSpec
+from scratchnet.datasets.errors import DataFormatError
 
 #: The digit each label stands for: label ``k`` is the digit ``class_names[k]``.
 class_names = [str(digit) for digit in range(10)]
@@ -81,8 +82,7 @@ def load_data(
     data_dir: str | os.PathLike[str] | None = None,
     download: bool = True,
     verbose: int = 1,
-    *,
-    path: str | None = None,
+    path: str | os.PathLike[str] | None = None,
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Load MNIST, downloading and verifying the four files the first time.
 
@@ -95,9 +95,11 @@ def load_data(
         data_dir: A root folder holding ``mnist/<file>``; None uses ``$SCRATCHNET_DATA_DIR`` if set.
         download: Whether missing files may be downloaded.
         verbose: 0 for silence; 1 for a progress bar per download (only on a terminal) and notes on retries.
-        path: Keras's argument (the file name of its cached ``mnist.npz``), accepted so that Keras programs run; it
-            is not used, since scratchnet caches the four original files instead. Likewise a first argument
-            ending in ``.npz`` (Keras's ``load_data("mnist.npz")``) is taken as this name, not as ``data_dir``.
+        path: Keras's argument (``load_data(path="mnist.npz")``, where Keras caches its copy). If it names an
+            existing ``.npz`` holding ``x_train, y_train, x_test, y_test`` (Keras's ``mnist.npz``, as the course
+            ships it), that file is read, after checking its arrays look like MNIST; otherwise it is ignored and
+            the files are found as above (scratchnet caches the four IDX files, not an ``.npz``). Likewise a
+            first argument ending in ``.npz`` (Keras's ``load_data("mnist.npz")``) is taken as this path.
 
     Returns:
         ``(x_train, y_train), (x_test, y_test)``, new writable arrays (Keras's contract):
@@ -114,8 +116,31 @@ def load_data(
         DataFormatError: A verified file does not parse (should not happen).
         ValueError: ``$SCRATCHNET_MNIST_URLS`` holds a URL that is not https://.
     """
-    del path  # Keras's cache file name: nothing to point at here (see Args)
+    if path is None and isinstance(data_dir, (str, os.PathLike)) and os.fspath(data_dir).endswith(".npz"):
+        path, data_dir = data_dir, None  # load_data("mnist.npz"): Keras's positional path
+    if path is not None and os.path.isfile(path):
+        return _load_npz(os.fspath(path))
     return _loader.load(SPEC, data_dir, download, verbose, SYSTEM_DIRS)
+
+
+def _load_npz(path: str) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The four arrays of a Keras-style ``mnist.npz``, checked to be MNIST-shaped images with one label each."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: np.array(data[key]) for key in ("x_train", "y_train", "x_test", "y_test")}
+    except (OSError, ValueError, KeyError) as e:
+        raise DataFormatError(
+            f"mnist.load_data(path={path!r}): expected an .npz file with arrays x_train, y_train, x_test, y_test "
+            f"(Keras's mnist.npz). It could not be read: {e}"
+        ) from None
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if x.ndim != 3 or x.shape[1:] != (28, 28) or len(y) != len(x) or y.ndim != 1:
+            raise DataFormatError(
+                f"mnist.load_data(path={path!r}): x_{split} must be (N, 28, 28) images with one label each. "
+                f"Received: x_{split}.shape={x.shape}, y_{split}.shape={y.shape}."
+            )
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
 def available_locally(data_dir: str | os.PathLike[str] | None = None) -> bool:

@@ -1,0 +1,128 @@
+"""Translate a TensorFlow/Keras program to scratchnet: ``python -m scratchnet.port program.py``.
+
+The translation is a fixed list of textual substitutions, applied in this order to every line (code, comments and
+strings alike: the rules are anchored on the module names, so prose mentioning ``tf.keras`` is rewritten too)::
+
+    import tensorflow as tf          ->  import scratchnet as sn
+    import tensorflow.keras as k     ->  import scratchnet as k
+    from tensorflow import keras     ->  import scratchnet as keras
+    import keras as k                ->  import scratchnet as k
+    import keras                     ->  import scratchnet as keras
+    from keras.x import y            ->  from scratchnet.x import y    (also from tensorflow.keras.x import y, and
+                                         from keras import layers -> from scratchnet import layers)
+    tf.random.set_seed(              ->  sn.utils.set_random_seed(
+    tf.keras.                        ->  sn.                           (tf.keras.layers.Dense -> sn.layers.Dense)
+    tf.keras                         ->  sn                            (keras = tf.keras -> keras = sn)
+    tf.<name>                        ->  sn.<name>                     (tf.nn.relu, tf.version.VERSION, ...)
+
+The last rule is general: every other ``tf.<name>`` becomes ``sn.<name>`` (``tf.optimizers.Adam()`` is
+``sn.optimizers.Adam()``). A name scratchnet does not have (``sn.data``, ``sn.GradientTape``) then fails with one
+line saying what scratchnet offers instead, rather than a ``NameError`` about ``tf``. Other imports
+(``tensorflow_datasets``, ``numpy``, ``matplotlib``) are left alone.
+
+Usage::
+
+    python -m scratchnet.port program.py              # print the translation
+    python -m scratchnet.port program.py -o out.py    # write it
+    python -m scratchnet.port program.py --in-place   # overwrite program.py
+    python -m scratchnet.port notebook.ipynb -o out.ipynb   # a notebook: each code cell is translated
+
+>>> print(port_source("import tensorflow as tf\\nmodel = tf.keras.Sequential()"))
+import scratchnet as sn
+model = sn.Sequential()
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+__all__ = ["RULES", "main", "port_notebook", "port_source"]
+
+# `tf` as a whole name: not `xtf.`, not `obj.tf.` (someone's attribute), not `tf_utils.`.
+_TF = r"(?<![\w.])tf"
+_KERAS_MODULE = r"(?:tensorflow\.keras|tensorflow\.python\.keras|keras)"
+
+# (pattern, replacement, what it does): applied in this order, each line by line (re.MULTILINE).
+RULES: list[tuple[str, str, str]] = [
+    (r"^(\s*)import\s+tensorflow\s+as\s+tf\b", r"\1import scratchnet as sn", "import tensorflow as tf"),
+    (r"^(\s*)import\s+tensorflow\.keras\s+as\s+(\w+)", r"\1import scratchnet as \2", "import tensorflow.keras as k"),
+    (
+        r"^(\s*)from\s+tensorflow\s+import\s+keras\b(?!\s*\.)",
+        r"\1import scratchnet as keras",
+        "from tensorflow import keras",
+    ),
+    (r"^(\s*)import\s+keras\s+as\s+(\w+)", r"\1import scratchnet as \2", "import keras as k"),
+    (r"^(\s*)import\s+keras\s*$", r"\1import scratchnet as keras", "import keras"),
+    (rf"^(\s*)from\s+{_KERAS_MODULE}((?:\.\w+)*)\s+import\b", r"\1from scratchnet\2 import", "from keras.x import y"),
+    (rf"{_TF}\.random\.set_seed\(", "sn.utils.set_random_seed(", "tf.random.set_seed"),
+    (rf"{_TF}\.keras\.", "sn.", "tf.keras."),
+    (rf"{_TF}\.keras\b", "sn", "tf.keras"),
+    (rf"{_TF}\.", "sn.", "tf.<name>"),
+]
+
+_COMPILED = [(re.compile(pattern, re.MULTILINE), replacement) for pattern, replacement, _ in RULES]
+
+
+def port_source(source: str) -> str:
+    """The program ``source`` with every rule of :data:`RULES` applied, in order."""
+    for pattern, replacement in _COMPILED:
+        source = pattern.sub(replacement, source)
+    return source
+
+
+def port_notebook(notebook: dict) -> dict:
+    """A copy of a Jupyter notebook (parsed JSON) whose code cells are translated; other cells are kept."""
+    out = json.loads(json.dumps(notebook))
+    for cell in out.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else source
+        ported = port_source(text)
+        cell["source"] = ported.splitlines(keepends=True) if isinstance(source, list) else ported
+    return out
+
+
+def _port_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SystemExit(f"scratchnet.port: no such file. Received: {path}") from None
+    except UnicodeDecodeError:
+        raise SystemExit(
+            f"scratchnet.port: {path} is not a UTF-8 text file (a Python program or a notebook)."
+        ) from None
+    if path.suffix == ".ipynb":
+        try:
+            notebook = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise SystemExit(f"scratchnet.port: {path} is not a valid notebook (JSON error: {e}).") from None
+        return json.dumps(port_notebook(notebook), indent=1, ensure_ascii=False) + "\n"
+    return port_source(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scratchnet.port",
+        description="Translate a TensorFlow/Keras program (or notebook) to scratchnet by textual substitution.",
+    )
+    parser.add_argument("program", type=Path, help="a .py file or a .ipynb notebook")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", type=Path, help="write the translation here instead of printing it")
+    where.add_argument("--in-place", action="store_true", help="overwrite the program with its translation")
+    args = parser.parse_args(argv)
+    ported = _port_file(args.program)
+    target = args.program if args.in_place else args.output
+    if target is None:
+        sys.stdout.write(ported)
+    else:
+        target.write_text(ported, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
