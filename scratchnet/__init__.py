@@ -17,25 +17,39 @@ import importlib
 from scratchnet.version import __version__
 
 _SUBMODULES = {
+    "activations",
+    "arrays",
     "backend",
     "blas",
     "callbacks",
+    "checks",
+    "conv",
     "datasets",
     "exercises",
     "explain",
-    "speed",
+    "fused",
     "gradcheck",
+    "hints",
     "images",
+    "inspection",
     "layers",
     "live_plot",
     "losses",
     "metrics",
     "models",
     "nn",
+    "notebook",
     "ops",
     "optimizers",
     "plotting",
+    "pooling",
     "port",
+    "saving",
+    "schedules",
+    "speed",
+    "summary",
+    "symbolic",
+    "training",
     "utils",
     "version",
 }
@@ -48,28 +62,34 @@ _NOT_HERE = {
     "function": "scratchnet runs eagerly in NumPy: drop the @tf.function decorator",
     "saved_model": "save with model.save('model.npz') and load with scratchnet.models.load_model",
     "regularizers": "weight regularizers (l1, l2) are not in scratchnet yet",
-    "activations": "activation functions are in scratchnet.nn (sn.nn.relu, sn.nn.softmax, ...) with their backward",
     "preprocessing": "scratchnet has no preprocessing layers or image/text utilities: prepare data with NumPy",
     "applications": "scratchnet has no pretrained models",
 }
-# TensorFlow tensor functions a ported program may call (tf.ones -> sn.ones): scratchnet works on NumPy arrays.
+# TensorFlow's tensor functions that beginner programs call (tf.ones, tf.convert_to_tensor, tf.reduce_sum): here
+# the NumPy function of the same meaning from scratchnet.ops, since scratchnet works on NumPy arrays. Their results
+# are NumPy arrays (a ported program's .numpy() calls are dropped by scratchnet.port).
+_TENSOR_FUNCTIONS = {
+    "argmax": "argmax",
+    "cast": "cast",
+    "constant": "array",
+    "convert_to_tensor": "convert_to_tensor",
+    "linspace": "linspace",
+    "ones": "ones",
+    "reduce_max": "max",
+    "reduce_mean": "mean",
+    "reduce_min": "min",
+    "reduce_sum": "sum",
+    "reshape": "reshape",
+    "square": "square",
+    "zeros": "zeros",
+}
+# The ones that have no equivalent here, with what to use instead.
 _NUMPY_FOR = {
-    "argmax": "np.argmax(x, axis=-1)",
-    "cast": "x.astype('float32')",
-    "constant": "np.array(...)",
-    "convert_to_tensor": "np.asarray(x)",
-    "linspace": "np.linspace(start, stop, num)",
     "math": "NumPy's functions (np.sqrt, np.exp, np.mean, ...)",
     "one_hot": "sn.utils.to_categorical(y, num_classes)",
-    "ones": "np.ones(shape, dtype='float32')",
     "range": "np.arange(...)",
-    "reduce_mean": "np.mean(x, axis=...)",
-    "reduce_sum": "np.sum(x, axis=...)",
-    "reshape": "np.reshape(x, shape)",
-    "square": "np.square(x)",
     "stack": "np.stack(arrays, axis=...)",
     "Variable": "a NumPy array",
-    "zeros": "np.zeros(shape, dtype='float32')",
 }
 
 __all__ = ["Input", "Model", "Sequential", "__version__", *sorted(_SUBMODULES)]
@@ -82,6 +102,8 @@ def __getattr__(name: str):
         return getattr(importlib.import_module("scratchnet.models"), name)
     if name == "Input":
         return importlib.import_module("scratchnet.symbolic").Input
+    if name in _TENSOR_FUNCTIONS:
+        return getattr(importlib.import_module("scratchnet.ops"), _TENSOR_FUNCTIONS[name])
     if name in _NOT_HERE:
         hint = _NOT_HERE[name]
     elif name in _NUMPY_FOR:

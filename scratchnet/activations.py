@@ -12,7 +12,10 @@ from collections.abc import Callable
 from scratchnet import nn
 from scratchnet.layer import Layer
 
-__all__ = ["Activation", "ReLU", "Sigmoid", "Softmax", "Tanh"]
+__all__ = ["Activation", "ReLU", "Sigmoid", "Softmax", "Tanh", "linear", "relu", "sigmoid", "softmax", "tanh"]
+
+# Keras's keras.activations.relu(x) and friends: the functions of scratchnet.nn, each beside its backward there.
+relu, sigmoid, softmax, tanh, linear = nn.relu, nn.sigmoid, nn.softmax, nn.tanh, nn.linear
 
 
 class Activation(Layer):

@@ -27,6 +27,7 @@ __all__ = [
     "equal",
     "exp",
     "expand_dims",
+    "linspace",
     "log",
     "matmul",
     "max",
@@ -90,6 +91,10 @@ def shape(x) -> tuple[int, ...]:
 def one_hot(x, num_classes: int, dtype="float32") -> np.ndarray:
     """Keras's ``ops.one_hot``: integer labels to one-hot rows (see :func:`scratchnet.utils.to_categorical`)."""
     return to_categorical(x, num_classes).astype(dtype, copy=False)
+
+
+def linspace(start, stop, num=50, dtype="float32") -> np.ndarray:
+    return np.linspace(start, stop, num, dtype=dtype)
 
 
 def ones(shape, dtype="float32") -> np.ndarray:

@@ -14,8 +14,9 @@ strings alike: the rules are anchored on the module names, so prose mentioning `
     tf.keras.                        ->  sn.                           (tf.keras.layers.Dense -> sn.layers.Dense)
     tf.keras                         ->  sn                            (keras = tf.keras -> keras = sn)
     tf.<name>                        ->  sn.<name>                     (tf.nn.relu, tf.version.VERSION, ...)
+    x.numpy()                        ->  x                             (results are NumPy arrays already)
 
-The last rule is general: every other ``tf.<name>`` becomes ``sn.<name>`` (``tf.optimizers.Adam()`` is
+The ``tf.<name>`` rule is general: every other ``tf.<name>`` becomes ``sn.<name>`` (``tf.optimizers.Adam()`` is
 ``sn.optimizers.Adam()``). A name scratchnet does not have (``sn.data``, ``sn.GradientTape``) then fails with one
 line saying what scratchnet offers instead, rather than a ``NameError`` about ``tf``. Other imports
 (``tensorflow_datasets``, ``numpy``, ``matplotlib``) are left alone.
@@ -62,6 +63,7 @@ RULES: list[tuple[str, str, str]] = [
     (rf"{_TF}\.keras\.", "sn.", "tf.keras."),
     (rf"{_TF}\.keras\b", "sn", "tf.keras"),
     (rf"{_TF}\.", "sn.", "tf.<name>"),
+    (r"\.numpy\(\)", "", "x.numpy()"),
 ]
 
 _COMPILED = [(re.compile(pattern, re.MULTILINE), replacement) for pattern, replacement, _ in RULES]

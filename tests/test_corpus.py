@@ -41,17 +41,10 @@ PROGRAMS = sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
 # /work/helpers/corpus-needs.md (the note to the lead) says what each feature must do, as Keras 3 does it.
 NOT_YET = {
     "chollet1_4_4_overfitting": "keras.regularizers (Dense(kernel_regularizer=regularizers.l2(0.001)))",
-    "course_c1w2_callbacks": "tf.keras.Input(shape=(28, 28)) as the first element of Sequential",
-    "course_c1w2_softmax_cell": "TensorFlow tensors: tf.convert_to_tensor, .numpy(), tf.reduce_sum",
-    "geron_ch10_fashion_mnist": "tf.keras.layers.InputLayer(input_shape=[28, 28])",
     "geron_ch10_functional_wide_deep": "layers.Concatenate in a functional graph (fan-in)",
     "geron_ch11_dropout": "MCDropout overrides Keras's call(): refused with a clear TypeError, by design (no autograd)",
-    "geron_ch11_lr_scheduling": "optimizer.learning_rate.numpy(), then optimizers.Nadam",
     "keras_guide_custom_losses_metrics": "keras.Input and the functional Model(inputs, outputs)",
-    "keras_guide_sequential_model": "tf.ones (a TensorFlow tensor as model input)",
     "keras_guide_writing_callbacks": "Dense(1, input_dim=784)",
-    "tf_quickstart_beginner": "model(x).numpy() on an output",
-    "tf_regression_auto_mpg": "normalizer.mean.numpy() (a TensorFlow tensor idiom)",
 }
 
 

@@ -4,9 +4,8 @@
 # License: Apache-2.0
 # Kind: dense
 # Data: fashion_mnist
-# Expect: accuracy >= 0.72
-#   Keras reaches about 0.87-0.89 test accuracy on all 60,000 images after 5 epochs (the lab's text); on the
-#   runner's 2,000-image slice a dense net of this size gets about 0.80, so we ask >= 0.72.
+#   No "Expect" line: the lab never calls evaluate() (it stops training once the loss is below 0.4), so there is
+#   no test accuracy to compare; running to the end, callback included, is what is checked.
 # Changes to run offline, headless and fast (plt.show() is left: the runner sets MPLBACKEND=Agg):
 #   - the runner's data loaders return 2,000 training and 500 test images (see tests/corpus/_harness.py)
 
