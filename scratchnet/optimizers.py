@@ -76,6 +76,15 @@ class Optimizer:
             value = value.item()
         self._learning_rate = _check_hyper(type(self).__name__, "learning_rate", value, 0.0, low_open=True)
 
+    @property
+    def lr(self) -> float:
+        """Keras 2's name for :attr:`learning_rate` (older tutorials read and set ``optimizer.lr``)."""
+        return self.learning_rate
+
+    @lr.setter
+    def lr(self, value) -> None:
+        self.learning_rate = value
+
     def build(self, params: list[np.ndarray]) -> None:
         """Create the optimizer state for ``params`` (zeros, same shapes and dtypes)."""
 

@@ -29,6 +29,15 @@ from scratchnet.metrics import get as get_metric
 __all__ = ["RunningMeans", "Trainer", "batches"]
 
 
+def _batch_stream(n: int, batch_size: int, rng: np.random.Generator | None) -> Iterator[slice | np.ndarray]:
+    """The rows of every training batch, pass after pass: each pass a new order (a permutation of indices, never a
+    permuted copy of the data), or the data in order when ``rng`` is None (``shuffle=False``)."""
+    while True:
+        order = None if rng is None else rng.permutation(n)
+        for _, rows in batches(n, batch_size, order):
+            yield rows
+
+
 def batches(n: int, batch_size: int, order: np.ndarray | None = None) -> Iterator[tuple[int, slice | np.ndarray]]:
     """``(step, rows)`` for each batch of ``n`` examples: a slice, or the indices ``order[slice]`` when shuffled."""
     for step in range(math.ceil(n / batch_size)):
@@ -102,6 +111,7 @@ class Trainer:
         class_weight: dict | None = None,
         sample_weight=None,
         initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches. Returns a ``History``.
 
@@ -124,6 +134,8 @@ class Trainer:
             sample_weight: one weight per example, shape (N,); the loss is ``sum(w_i * l_i) / N``.
             initial_epoch: the epoch to start from, to resume a run: ``fit(..., epochs=10, initial_epoch=5)``
                 trains epochs 6 to 10 (as Keras counts them).
+            steps_per_epoch: batches per epoch, if not one pass over the data: the batches then run on through
+                the data from one epoch to the next (reshuffled after each full pass), as Keras does.
 
         Returns:
             A ``History`` whose ``history`` dict holds per-epoch lists: ``loss``, the metrics, ``val_*``.
@@ -137,6 +149,11 @@ class Trainer:
         if weights is not None and val is not None and validation_data is None:
             weights = weights[: len(x)]  # the validation split takes the last examples, and their weights
         n = len(x)
+        full_pass = math.ceil(n / batch_size)
+        steps = (
+            full_pass if steps_per_epoch is None else checks.positive_int("fit()", "steps_per_epoch", steps_per_epoch)
+        )
+        stream = _batch_stream(n, batch_size, self.rng if shuffle else None)
         self.train_range = checks.value_range(x)
         cbs = CallbackList(
             callbacks,
@@ -145,7 +162,7 @@ class Trainer:
             add_progbar=verbose != 0,
             verbose=verbose,
             epochs=epochs,
-            steps=math.ceil(n / batch_size),
+            steps=steps,
         )
         self.stop_training = False
         cbs.on_train_begin()
@@ -153,10 +170,9 @@ class Trainer:
         with speed.blas_threads(self.multiply_adds_per_batch(batch_size)):
             for epoch in range(initial_epoch, epochs):
                 cbs.on_epoch_begin(epoch)
-                # A new order each epoch: a permutation of indices, never a permuted copy of the data.
-                order = self.rng.permutation(n) if shuffle else None
                 tracker = RunningMeans(["loss", *self.metric_names])
-                for step, rows in batches(n, batch_size, order):
+                for step in range(steps):
+                    rows = next(stream)
                     cbs.on_train_batch_begin(step)
                     xb, yb = x[rows].astype(self.dtype, copy=False), y[rows]
                     if weights is None:

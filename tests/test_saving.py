@@ -440,8 +440,8 @@ def test_loading_a_file_that_is_not_ours_says_what_it_is_not(tmp_path, kind, who
         (_good_spec(config={"layers": [{"class_name": "Dense", "config": {"unitz": 3}}]}), "could not rebuild"),
         (_good_spec(config={"layers": "Dense"}), "has no list of layers"),
         (
-            _good_spec(compile={"optimizer": {"class_name": "Adagrad", "config": {}}, "loss": None, "metrics": []}),
-            "'Adagrad', which is not built into scratchnet",
+            _good_spec(compile={"optimizer": {"class_name": "Ftrl", "config": {}}, "loss": None, "metrics": []}),
+            "'Ftrl', which is not built into scratchnet",
         ),
         (
             _good_spec(compile={"optimizer": {"class_name": "SGD", "config": {"lr": 1}}, "loss": None}),

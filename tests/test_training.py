@@ -436,3 +436,13 @@ def test_evaluate_and_predict_take_callbacks():
     model.evaluate(x, y, batch_size=32, verbose=0, callbacks=[Spy()])
     model.predict(x, callbacks=[Spy()])
     assert seen == [("test", 0), ("test", 1), ("predict", None)]
+
+
+def test_steps_per_epoch_runs_on_through_the_data_as_keras_does():
+    x, y = blobs(64)
+    model = classifier()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    seen = []
+    spy = callbacks.LambdaCallback(on_batch_end=lambda batch, logs: seen.append(batch))
+    model.fit(x, y, batch_size=16, epochs=3, steps_per_epoch=3, callbacks=[spy], verbose=0)
+    assert seen == [0, 1, 2] * 3 and model.optimizer.iterations == 9  # 9 batches of a 4-batch pass
