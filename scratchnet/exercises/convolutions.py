@@ -69,7 +69,8 @@ def _maxpool(x: np.ndarray, size: int) -> np.ndarray:
 # --- the references: scratchnet's own layers, in float64 ----------------------------------------------------------
 def _conv_layer(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: int) -> Conv2D:
     kh, kw, _, f = W.shape
-    layer = Conv2D(f, (kh, kw), strides=stride, use_bias=b is not None)
+    # Named, so that grading does not use up the default names ("conv2d", "conv2d_1", ...) of the learner's layers.
+    layer = Conv2D(f, (kh, kw), strides=stride, use_bias=b is not None, name="reference")
     layer.build(x.shape[1:], np.random.default_rng(0), np.float64)
     layer.params["W"][...] = W
     if b is not None:
@@ -89,7 +90,7 @@ def _conv_backward(x, W, dz, stride):
 
 
 def _pool_layer(x: np.ndarray, size: int, **options) -> MaxPooling2D:
-    layer = MaxPooling2D(size, **options)
+    layer = MaxPooling2D(size, name="reference", **options)
     layer.build(x.shape[1:], np.random.default_rng(0), np.float64)
     return layer
 
