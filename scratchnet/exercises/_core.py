@@ -47,7 +47,8 @@ class Exercise:
             ``wrong(inputs)``, the message is the diagnosis.
         hints: extra sentences keyed by what was found: ``"transposed:dW"``,
             ``"over:N"`` (got = expected / N), ``"times:N"``, ``"sign"``, ``"upstream"``, ``"nan"``, ``"shape:db"``,
-            ``"raised"`` (added when the function raised an error), ``"scalar"`` (one number came back).
+            ``"raised"`` (added when the function raised an error), ``"scalar"`` (one number came back),
+            ``"size:z"`` (any other wrong shape of ``z``: say how its size is computed).
         steps: outputs that are new values of an argument of the same name (an optimizer's ``param``): they are
             compared as the change they make, so a small learning rate cannot hide a wrong step.
         may_modify: arguments the function may change in place (an optimizer's state).
@@ -248,7 +249,7 @@ def _shape_problem(what: str, got: np.ndarray, expected: np.ndarray, hints: dict
         return f"{head} Summed over the batch, it would be right: did you forget .sum(axis=0)?"
     if got.ndim == 0:
         return f"{head} {hints.get('scalar', 'Did you sum (or average) over every axis? Give np.sum an axis=.')}"
-    return head
+    return f"{head} {hints.get(f'size:{name}', '')}".rstrip()
 
 
 # --- running a check ------------------------------------------------------------------------------------------
