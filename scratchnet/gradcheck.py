@@ -41,7 +41,7 @@ import numpy as np
 from scratchnet import fused, nn
 from scratchnet.checks import prepare_data
 
-__all__ = ["GradcheckReport", "ParamCheck", "check_layer", "check_loss", "check_model"]
+__all__ = ["GradcheckReport", "ParamCheck", "check_layer", "check_loss", "check_model", "numeric_gradient"]
 
 DEFAULT_TOLERANCE = 1e-6
 """A check passes when every relative error is at most this (the one pass/fail threshold; see the module docs)."""
@@ -138,6 +138,14 @@ def _compare(name, analytic, numeric, indices, shape) -> ParamCheck:
     k = int(diff.argmax()) if diff.size else 0
     worst = tuple(int(i) for i in np.unravel_index(indices[k], shape)) if len(indices) else ()
     return ParamCheck(name, tuple(shape), rel, len(indices), worst, float(a[k]), float(n[k]))
+
+
+def numeric_gradient(f, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Centred differences of the scalar ``f()`` with respect to every entry of the float64 ``array``, shaped like it.
+
+    ``array`` is perturbed in place (``f`` reads it) and restored: ``(f(a + eps) - f(a - eps)) / (2 * eps)``.
+    """
+    return _numeric_grad(f, array, np.arange(array.size), eps).reshape(array.shape)
 
 
 def _numeric_grad(f, array: np.ndarray, indices: np.ndarray, eps: float) -> np.ndarray:
