@@ -139,7 +139,10 @@ def prepare_data(model, x, y, who: str) -> tuple[np.ndarray, np.ndarray]:
     x = prepare_inputs(model, x, who)
     if y is None:
         raise ValueError(f"{who}() needs targets. Received: y=None.")
-    y = np.asarray(y)
+    try:
+        y = np.asarray(y)
+    except ValueError as e:  # ragged nested lists
+        raise ValueError(f"{who}(): y must hold the same number of values for every example. {e}") from None
     if y.dtype == bool:  # True/False labels, as Keras accepts them for binary cross-entropy
         y = y.astype(np.uint8)
     if y.ndim == 0 or len(y) != len(x):
@@ -151,7 +154,12 @@ def prepare_data(model, x, y, who: str) -> tuple[np.ndarray, np.ndarray]:
             f"{who}(): y must hold finite numbers. Received: y.dtype={y.dtype}"
             f"{' with NaN or inf' if np.issubdtype(y.dtype, np.floating) else ''}."
         )
-    y = model.loss.validate(y, (len(x), *model.output_shape[1:]))
+    try:
+        y = model.loss.validate(y, (len(x), *model.output_shape[1:]))
+    except ValueError as e:
+        if who.startswith("fit(validation_data)"):  # say which labels: the training ones passed the same check
+            raise ValueError(f"{who}: the validation labels do not fit the model. {e}") from None
+        raise
     if y.dtype.kind == "f" and y.dtype != model.dtype:
         y = y.astype(model.dtype)
     return x, y

@@ -15,6 +15,7 @@ mean lives in the loss's backward only. Never change ``x`` or ``dy`` in place: t
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from collections import defaultdict
 
@@ -58,6 +59,30 @@ def _shape_tuple(who: str, input_shape) -> tuple[int, ...]:
     return shape
 
 
+# Keras arguments that change nothing in scratchnet (it has no graph compiler, no distribution, no mixed precision).
+_ACCEPTED_AND_IGNORED = {"trainable": True, "autocast": True, "batch_size": None}
+
+
+def _refuse_arguments(cls: type, unknown: dict) -> None:
+    """A clear TypeError for Keras arguments a scratchnet layer does not take (instead of Python's own)."""
+    unknown = {k: v for k, v in unknown.items() if _ACCEPTED_AND_IGNORED.get(k, object()) != v}
+    if not unknown:
+        return
+    taken = [
+        p.name
+        for klass in cls.__mro__
+        if "__init__" in vars(klass)
+        for p in inspect.signature(vars(klass)["__init__"]).parameters.values()
+        if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    ]
+    names = ", ".join(f"{k}={v!r}" for k, v in unknown.items())
+    raise TypeError(
+        f"{cls.__name__} does not take {names}: scratchnet's {cls.__name__} takes "
+        f"{', '.join(dict.fromkeys(taken))}. Remove the argument (for weight regularizers, BatchNormalization and "
+        "the like, scratchnet has no equivalent yet)."
+    )
+
+
 class Layer:
     """Base class of all layers: subclasses implement ``build``, ``forward`` and ``backward``.
 
@@ -80,7 +105,9 @@ class Layer:
                 "dropout active at inference (MC dropout), call model(x, training=True)."
             )
 
-    def __init__(self, name: str | None = None, input_shape=None, dtype=None, input_dim: int | None = None):
+    def __init__(self, name: str | None = None, input_shape=None, dtype=None, input_dim: int | None = None, **unknown):
+        if unknown:
+            _refuse_arguments(type(self), unknown)
         self.name = name or _unique_name(_snake_case(type(self).__name__))
         if input_dim is not None:  # Keras 2's Dense(64, input_dim=784) means input_shape=(784,)
             if input_shape is not None:

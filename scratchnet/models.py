@@ -22,6 +22,8 @@ The loop around it (compile, fit, evaluate, predict) is :class:`scratchnet.train
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from scratchnet import checks, fused, layers, saving, speed, summary, utils
@@ -238,6 +240,10 @@ class Model(Trainer, Layer):
     def load_weights(self, path) -> None:
         """Load weights saved by :meth:`save_weights` or :meth:`save` (shapes are checked first)."""
         saving.load_weights(self, path)
+
+    def to_json(self, **kwargs) -> str:
+        """The architecture as a JSON string, as Keras's ``model.to_json()`` (weights not included)."""
+        return json.dumps(saving.layer_to_json(self), **kwargs)
 
     def check_built(self, method: str) -> None:
         if not self.built:

@@ -12,6 +12,7 @@ parameters, and Adam's update runs in place without temporaries; the arithmetic 
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -40,6 +41,23 @@ class Optimizer:
     Args:
         learning_rate: step size, > 0.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        # Keras 2 spelled learning_rate "lr" (Adam(lr=0.001) is in many tutorials): accept it in every optimizer.
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+
+        @functools.wraps(init)
+        def __init__(self, *args, lr=None, **kw):
+            if lr is not None:
+                if "learning_rate" in kw:
+                    raise TypeError(f"{cls.__name__} got both lr and learning_rate: lr is the old name; give one.")
+                kw["learning_rate"] = lr
+            init(self, *args, **kw)
+
+        cls.__init__ = __init__
 
     def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.001):
         self.iterations = 0  # t, the number of updates applied so far

@@ -77,8 +77,22 @@ class Trainer:
         self.hints_given: set[str] = set()  # each hint is given once per model
 
     # --- compile ------------------------------------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None) -> None:
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        metrics=None,
+        loss_weights=None,
+        weighted_metrics=None,
+        run_eagerly=None,
+        steps_per_execution=None,
+        jit_compile=None,
+        auto_scale_loss=None,
+    ) -> None:
         """Choose the optimizer, the loss and the metrics to report.
+
+        ``run_eagerly``, ``jit_compile``, ``steps_per_execution`` and ``auto_scale_loss`` are accepted as Keras
+        has them and change nothing: scratchnet always runs eagerly, one NumPy call after another.
 
         Args:
             optimizer: ``'adam'``, ``'sgd'``, ``'rmsprop'`` or an instance from ``scratchnet.optimizers``.
@@ -86,6 +100,13 @@ class Trainer:
                 (``'mse'``), ``'binary_crossentropy'``, or an instance from ``scratchnet.losses``.
             metrics: e.g. ``['accuracy']``; logged under the names given.
         """
+        for name, value in (("loss_weights", loss_weights), ("weighted_metrics", weighted_metrics)):
+            if value is not None:
+                raise ValueError(
+                    f"compile(): {name} is not supported: a scratchnet model has one output and one loss, and its "
+                    f"metrics are not weighted. Received: {name}={value!r}. Remove it (and use fit(sample_weight=...) "
+                    "to weigh examples in the loss)."
+                )
         self.optimizer = optimizers.get(optimizer)
         self.loss = None if loss is None else losses.get(loss)
         self.metric_names = check_metric_names(metrics)
@@ -112,6 +133,7 @@ class Trainer:
         sample_weight=None,
         initial_epoch: int = 0,
         steps_per_epoch: int | None = None,
+        validation_freq: int = 1,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches. Returns a ``History``.
 
@@ -136,6 +158,7 @@ class Trainer:
                 trains epochs 6 to 10 (as Keras counts them).
             steps_per_epoch: batches per epoch, if not one pass over the data: the batches then run on through
                 the data from one epoch to the next (reshuffled after each full pass), as Keras does.
+            validation_freq: validate after every this many epochs (1: after each).
 
         Returns:
             A ``History`` whose ``history`` dict holds per-epoch lists: ``loss``, the metrics, ``val_*``.
@@ -143,6 +166,9 @@ class Trainer:
         batch_size = checks.positive_int("fit()", "batch_size", batch_size)
         epochs = checks.positive_int("fit()", "epochs", epochs, allow_zero=True)
         initial_epoch = checks.positive_int("fit()", "initial_epoch", initial_epoch, allow_zero=True)
+        validation_freq = checks.positive_int("fit()", "validation_freq", validation_freq)
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise TypeError(f"fit() expected shuffle to be True or False. Received: shuffle={shuffle!r}.")
         x, y = checks.prepare_data(self, x, y, "fit")
         weights = checks.sample_weights(self, y, sample_weight, class_weight)
         x, y, val = self._validation(x, y, validation_split, validation_data)
@@ -184,7 +210,7 @@ class Trainer:
                     if self.stop_training:
                         break
                 epoch_logs = tracker.means()
-                if val is not None:
+                if val is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = self._evaluate_prepared(*val, batch_size, None)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, epoch_logs)
@@ -262,7 +288,9 @@ class Trainer:
             cbs.on_test_end(logs)
         return logs
 
-    def predict(self, x, batch_size: int = 32, verbose: int = 0, callbacks=None) -> np.ndarray:
+    def predict(
+        self, x, batch_size: int = 32, verbose: int = 0, steps: int | None = None, callbacks=None
+    ) -> np.ndarray:
         """The model's outputs for ``x``, computed batch by batch in inference mode (no dropout).
 
         Returns:
@@ -272,6 +300,8 @@ class Trainer:
         """
         batch_size = checks.positive_int("predict()", "batch_size", batch_size)
         x = checks.prepare_inputs(self, x, "predict")
+        if steps is not None:  # Keras: only the first `steps` batches
+            x = x[: checks.positive_int("predict()", "steps", steps) * batch_size]
         hints.check_input_scale(self, x)
         outs = [np.empty((len(x), *shape), dtype=self.dtype) for shape in self.output_example_shapes()]
         steps = math.ceil(len(x) / batch_size)

@@ -185,3 +185,17 @@ def test_a_missing_trailing_axis_of_size_one_is_added_as_keras_does():
     assert conv.predict(x).shape == (4, 3)
     lazy = sn.Sequential([layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(3)])  # built from the data
     assert "reshape(-1, 28, 28, 1)" in raised(ValueError, lazy.predict, x)
+
+
+def test_bad_validation_labels_are_named_as_validation_labels():
+    x, y = images(16)
+    model = compiled(mnist_model())
+    message = raised(ValueError, model.fit, x, y, validation_data=(x[:4], np.array([0, 1, 12, 3])), verbose=0)
+    assert message.startswith("fit(validation_data): the validation labels do not fit the model.")
+    assert "labels must be integers in [0, 10)" in message
+
+
+def test_ragged_labels_are_a_clear_error():
+    x, _ = images(2)
+    message = raised(ValueError, compiled(mnist_model()).fit, x, [[1], [2, 3]], verbose=0)
+    assert message.startswith("fit(): y must hold the same number of values for every example.")

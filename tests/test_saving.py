@@ -444,7 +444,7 @@ def test_loading_a_file_that_is_not_ours_says_what_it_is_not(tmp_path, kind, who
             "'Ftrl', which is not built into scratchnet",
         ),
         (
-            _good_spec(compile={"optimizer": {"class_name": "SGD", "config": {"lr": 1}}, "loss": None}),
+            _good_spec(compile={"optimizer": {"class_name": "SGD", "config": {"rate": 1}}, "loss": None}),
             "compile settings saved in",
         ),
     ],

@@ -1,6 +1,7 @@
 """The training loop (scratchnet/training.py): compile, fit, evaluate, predict, History, callbacks with a real
 model, the course programs, and the acceptance program on real data."""
 
+import json
 import math
 import os
 
@@ -446,3 +447,28 @@ def test_steps_per_epoch_runs_on_through_the_data_as_keras_does():
     spy = callbacks.LambdaCallback(on_batch_end=lambda batch, logs: seen.append(batch))
     model.fit(x, y, batch_size=16, epochs=3, steps_per_epoch=3, callbacks=[spy], verbose=0)
     assert seen == [0, 1, 2] * 3 and model.optimizer.iterations == 9  # 9 batches of a 4-batch pass
+
+
+def test_keras_arguments_that_change_nothing_here_are_accepted_and_the_others_named():
+    x, y = blobs(32)
+    model = classifier()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", run_eagerly=True, jit_compile=False)
+    with pytest.raises(ValueError, match="weighted_metrics is not supported"):
+        model.compile(optimizer="adam", loss="mse", weighted_metrics=["accuracy"])
+    with pytest.raises(TypeError, match=r"fit\(\) expected shuffle to be True or False. Received: shuffle='yes'"):
+        model.fit(x, y, shuffle="yes", verbose=0)
+    history = model.fit(x, y, epochs=4, validation_split=0.25, validation_freq=2, verbose=0)
+    assert len(history.history["loss"]) == 4 and len(history.history["val_loss"]) == 2
+    assert model.predict(x, batch_size=8, steps=2).shape == (16, 4)
+
+
+def test_old_lr_argument_and_to_json():
+    assert sn.optimizers.Adam(lr=0.01).learning_rate == 0.01
+    assert sn.optimizers.SGD(lr=0.1, momentum=0.9).lr == 0.1
+    with pytest.raises(TypeError, match="both lr and learning_rate"):
+        sn.optimizers.RMSprop(lr=0.1, learning_rate=0.2)
+    spec = json.loads(classifier().to_json())
+    assert spec["class_name"] == "Sequential" and [layer["class_name"] for layer in spec["config"]["layers"]] == [
+        "Dense",
+        "Dense",
+    ]
