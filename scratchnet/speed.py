@@ -97,8 +97,9 @@ class FlatParameters:
 
     Each layer's ``params[key]`` and ``grads[key]`` become views into θ and dθ, so the layers read and write
     exactly as before, while the optimizer sees a single array: Adam is a dozen whole-model vector operations a
-    step instead of a dozen per array (4 arrays for the exercise model; each NumPy call costs 1-4 µs at batch 32,
-    so per-array updates would add ~100 µs to a ~400 µs step).
+    step instead of a dozen per array (4 arrays for the exercise model, and each NumPy call costs 1-4 µs at
+    batch 32). What it buys, with tricks 2 and 3 that work on the views it makes (measured together, side by side
+    in one process, exercise model, batch 32, one BLAS thread): 290 -> 243 µs a training step.
 
     Args:
         slots: ``(layer, key)`` of every parameter, in Keras order (``model.parameter_slots()``).
