@@ -75,7 +75,8 @@ def test_normalize_along_axis_0_with_l1():
 
 # --- version ---------------------------------------------------------------------------------------------------------
 def test_version_is_the_package_version_in_both_places():
-    assert sn.__version__ == sn.version.VERSION == importlib.metadata.version("scratchnet")
+    # The distribution is called scratchnet-keras on PyPI (pyproject.toml); the import name is scratchnet.
+    assert sn.__version__ == sn.version.VERSION == importlib.metadata.version("scratchnet-keras")
 
 
 # --- metrics by name, object and function -----------------------------------------------------------------------------
