@@ -43,6 +43,7 @@ _SUBMODULES = {
     "optimizers",
     "plotting",
     "pooling",
+    "regularizers",
     "port",
     "saving",
     "schedules",
@@ -61,7 +62,6 @@ _NOT_HERE = {
     "GradientTape": "scratchnet has no autograd: call model.compute_gradients(x, y), then read layer.grads",
     "function": "scratchnet runs eagerly in NumPy: drop the @tf.function decorator",
     "saved_model": "save with model.save('model.npz') and load with scratchnet.models.load_model",
-    "regularizers": "weight regularizers (l1, l2) are not in scratchnet yet",
     "preprocessing": "scratchnet has no preprocessing layers or image/text utilities: prepare data with NumPy",
     "applications": "scratchnet has no pretrained models",
 }

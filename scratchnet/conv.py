@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from scratchnet import initializers, speed
+from scratchnet import initializers, regularizers, speed
 from scratchnet.activations import Activation
 from scratchnet.layer import Layer
 
@@ -239,6 +239,8 @@ class Conv2D(Layer):
         use_bias: bool = True,
         kernel_initializer: str = "glorot_uniform",
         bias_initializer: str = "zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
         dilation_rate=(1, 1),
         groups: int = 1,
         **kwargs,
@@ -258,6 +260,7 @@ class Conv2D(Layer):
         self.padding = _padding("Conv2D", padding)
         _data_format("Conv2D", data_format)
         super().__init__(**kwargs)
+        self.regularizers = regularizers.kernel_and_bias(kernel_regularizer, bias_regularizer)
         self.filters = int(filters)
         self.activation = _activation_step(activation, f"{self.name}_activation")
         self.use_bias = bool(use_bias)
@@ -358,6 +361,7 @@ class Conv2D(Layer):
             "use_bias": self.use_bias,
             "kernel_initializer": self.kernel_initializer,
             "bias_initializer": self.bias_initializer,
+            **regularizers.config_entries(self.regularizers),
         }
 
 

@@ -370,7 +370,8 @@ def check_model(
 
     def loss():
         frozen.reset()
-        return float(clone.loss.forward(y_checked, clone.forward(x64, training=True)))
+        # The loss fit minimizes: the batch's loss plus the weight penalties (scratchnet/regularizers.py).
+        return float(clone.loss.forward(y_checked, clone.forward(x64, training=True))) + clone.regularization_loss()
 
     rng = np.random.default_rng(seed)
     checks = []

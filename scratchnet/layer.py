@@ -78,7 +78,7 @@ def _refuse_arguments(cls: type, unknown: dict) -> None:
     names = ", ".join(f"{k}={v!r}" for k, v in unknown.items())
     raise TypeError(
         f"{cls.__name__} does not take {names}: scratchnet's {cls.__name__} takes "
-        f"{', '.join(dict.fromkeys(taken))}. Remove the argument (for weight regularizers, BatchNormalization and "
+        f"{', '.join(dict.fromkeys(taken))}. Remove the argument (for activity regularizers, BatchNormalization and "
         "the like, scratchnet has no equivalent yet)."
     )
 

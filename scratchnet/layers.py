@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from scratchnet import initializers, speed
+from scratchnet import initializers, regularizers, speed
 from scratchnet.activations import Activation, ReLU, Sigmoid, Softmax, Tanh
 from scratchnet.conv import Conv2D
 from scratchnet.layer import Layer
@@ -67,6 +67,8 @@ class Dense(Layer):
         use_bias: whether to add ``b``.
         kernel_initializer: initializer name for W (Keras's default, ``'glorot_uniform'``).
         bias_initializer: initializer name for b.
+        kernel_regularizer, bias_regularizer: a penalty on W or b added to the loss, e.g.
+            ``scratchnet.regularizers.l2(0.001)`` (see :mod:`scratchnet.regularizers`).
         **kwargs: ``name``, ``input_shape`` (e.g. ``Dense(1, input_shape=[1])``), ``dtype``.
 
     >>> import numpy as np
@@ -82,6 +84,8 @@ class Dense(Layer):
         use_bias: bool = True,
         kernel_initializer: str = "glorot_uniform",
         bias_initializer: str = "zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
         **kwargs,
     ):
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
@@ -89,6 +93,7 @@ class Dense(Layer):
                 f"Dense expected `units` to be a positive integer (the number of outputs). Received: units={units!r}."
             )
         super().__init__(**kwargs)
+        self.regularizers = regularizers.kernel_and_bias(kernel_regularizer, bias_regularizer)
         self.units = int(units)
         self.activation = Activation(activation, name=f"{self.name}_activation")
         self.use_bias = bool(use_bias)
@@ -162,6 +167,7 @@ class Dense(Layer):
             "use_bias": self.use_bias,
             "kernel_initializer": self.kernel_initializer,
             "bias_initializer": self.bias_initializer,
+            **regularizers.config_entries(self.regularizers),
         }
 
 

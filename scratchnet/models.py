@@ -179,8 +179,37 @@ class Model(Trainer, Layer):
         else:
             loss = float((sample_weight * self.loss.per_example(y, y_pred)).sum()) / len(y_pred)
         self.backward_from_loss(y, y_pred, sample_weight)
+        loss += self.add_regularization()
         self.optimizer.apply(*self.optimizer_arrays())
         return loss, y_pred
+
+    def add_regularization(self) -> float:
+        """Add each weight penalty's gradient to its parameter's gradient; return the penalties' sum (0.0 if none).
+
+        ``Dense(kernel_regularizer=regularizers.l2(0.001))`` adds ``0.001 * sum(W ** 2)`` to the loss, so
+        ``2 * 0.001 * W`` to ``dW`` (see :mod:`scratchnet.regularizers`).
+        """
+        penalty = 0.0
+        for layer, key, regularizer in self.regularized():
+            penalty += regularizer(layer.params[key])
+            layer.grads[key] += regularizer.gradient(layer.params[key])
+        return penalty
+
+    def regularization_loss(self) -> float:
+        """The sum of the weight penalties at the current weights (part of the loss ``fit`` and ``evaluate`` show)."""
+        return sum((reg(layer.params[key]) for layer, key, reg in self.regularized()), 0.0)
+
+    def regularized(self) -> list:
+        """``(layer, key, regularizer)`` of every penalized parameter (usually none)."""
+        cached = self.__dict__.get("_regularized")
+        if cached is None or cached[0] != self.structure_version:
+            found = [
+                (layer, key, layer.regularizers[key])
+                for layer, key in self.parameter_slots()
+                if key in getattr(layer, "regularizers", {})  # a hand-written layer may not have the attribute
+            ]
+            cached = self._regularized = (self.structure_version, found)
+        return cached[1]
 
     def compute_gradients(self, x, y) -> float:
         """One forward and backward pass through exactly the path ``fit`` uses; updates nothing.
@@ -195,7 +224,7 @@ class Model(Trainer, Layer):
         y_pred = self.forward(x.astype(self.dtype, copy=False), training=True)
         loss = self.loss.forward(y, y_pred)
         self.backward_from_loss(y, y_pred)
-        return loss
+        return loss + self.add_regularization()
 
     def output_example_shapes(self) -> list[tuple[int, ...]]:
         """The shape of one example of each output (one output, unless a functional model asks for several)."""

@@ -284,6 +284,7 @@ class Trainer:
                 if cbs is not None:
                     cbs.on_test_batch_end(step, logs)
         logs = tracker.means()
+        logs["loss"] += self.regularization_loss()  # as Keras, the loss shown includes the weight penalties
         if cbs is not None:
             cbs.on_test_end(logs)
         return logs

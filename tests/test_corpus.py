@@ -41,7 +41,6 @@ PROGRAMS = sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
 # /work/helpers/corpus-needs.md (the note to the lead) says what each feature must do, as Keras 3 does it.
 NOT_YET = {
     "keras_guide_writing_callbacks": "backend.set_value(optimizer.lr, ...): a Keras 2 variable (Keras 3 fails too)",
-    "chollet1_4_4_overfitting": "keras.regularizers (Dense(kernel_regularizer=regularizers.l2(0.001)))",
     "geron_ch10_functional_wide_deep": "layers.Concatenate in a functional graph (fan-in)",
     "geron_ch11_dropout": "MCDropout overrides Keras's call(): refused with a clear TypeError, by design (no autograd)",
     "keras_guide_custom_losses_metrics": "a loss function of your own: a clear TypeError, by design (no autograd)",

@@ -351,7 +351,9 @@ def test_dropout_refuses_rates_that_are_not_in_0_1(rate):
 
 
 def test_keras_arguments_a_layer_does_not_take_are_named_with_what_it_takes():
-    message = raised(TypeError, layers.Dense, 3, kernel_regularizer="l2")
-    assert message.startswith("Dense does not take kernel_regularizer='l2': scratchnet's Dense takes units, activation")
+    message = raised(TypeError, layers.Dense, 3, activity_regularizer="l2")
+    assert message.startswith(
+        "Dense does not take activity_regularizer='l2': scratchnet's Dense takes units, activation"
+    )
     assert "Dropout does not take noise_shape=(1, 4)" in raised(TypeError, layers.Dropout, 0.5, noise_shape=(1, 4))
     assert layers.Dense(3, trainable=True).units == 3  # Keras's defaults that change nothing are accepted

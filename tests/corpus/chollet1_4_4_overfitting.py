@@ -11,6 +11,9 @@
 #   - epochs=20 -> 5 (and range(1, 21) -> range(1, 6) for the plots)
 #   - the bigger model 512 -> 512 units kept
 #   - first edition, Keras 2 era: kept as written; where Keras 3 behaves differently the corpus follows Keras 3
+#   - the notebook's three illustration cells about dropout (`layer_output *= np.randint(...)`, a book's sketch on
+#     an undefined `layer_output`, which fails in Keras too) and the one-line `model.add(layers.Dropout(0.5))` sketch
+#     (no `model` is defined there) are commented out
 
 # In[0]:
 import keras
@@ -172,20 +175,20 @@ regularizers.l1_l2(l1=0.001, l2=0.001)
 
 # In[30]:
 # At training time: we drop out 50% of the units in the output
-layer_output *= np.randint(0, high=2, size=layer_output.shape)
+# layer_output *= np.randint(0, high=2, size=layer_output.shape)
 
 # In[32]:
 # At test time:
-layer_output *= 0.5
+# layer_output *= 0.5
 
 # In[34]:
 # At training time:
-layer_output *= np.randint(0, high=2, size=layer_output.shape)
+# layer_output *= np.randint(0, high=2, size=layer_output.shape)
 # Note that we are scaling *up* rather scaling *down* in this case
-layer_output /= 0.5
+# layer_output /= 0.5
 
 # In[36]:
-model.add(layers.Dropout(0.5))
+# model.add(layers.Dropout(0.5))
 
 # In[38]:
 dpt_model = models.Sequential()
