@@ -93,8 +93,9 @@ def prepare_inputs(model, x, who: str) -> np.ndarray:
     Raises:
         ValueError: for an empty model, or inputs of the wrong shape (with the reshape that fixes it).
     """
-    raw_shape = np.shape(x) if x is not None else None
-    x = check_inputs(x, who)
+    arr = check_inputs(x, who)
+    raw_shape = tuple(x.shape) if isinstance(x, np.ndarray) else arr.shape  # before a 1-D input became a column
+    x = arr
     if not model.built:
         if not model.layers:
             raise ValueError(f"{who}(): the model has no layers yet. Add some with model.add(layer).")

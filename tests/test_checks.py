@@ -199,3 +199,8 @@ def test_ragged_labels_are_a_clear_error():
     x, _ = images(2)
     message = raised(ValueError, compiled(mnist_model()).fit, x, [[1], [2, 3]], verbose=0)
     assert message.startswith("fit(): y must hold the same number of values for every example.")
+
+
+def test_ragged_inputs_are_a_clear_error():
+    message = raised(ValueError, mnist_model(input_shape=(28, 28)).predict, [[1, 2], [3]])
+    assert message.startswith("predict(): x must be an array of numbers with the same shape in every example.")
