@@ -26,7 +26,7 @@ import json
 
 import numpy as np
 
-from scratchnet import checks, fused, layers, saving, speed, summary, utils
+from scratchnet import checks, fused, layers, regularizers, saving, speed, summary, utils
 from scratchnet.arrays import eager
 from scratchnet.explain import explain as explain_model
 from scratchnet.layer import Layer
@@ -184,32 +184,12 @@ class Model(Trainer, Layer):
         return loss, y_pred
 
     def add_regularization(self) -> float:
-        """Add each weight penalty's gradient to its parameter's gradient; return the penalties' sum (0.0 if none).
-
-        ``Dense(kernel_regularizer=regularizers.l2(0.001))`` adds ``0.001 * sum(W ** 2)`` to the loss, so
-        ``2 * 0.001 * W`` to ``dW`` (see :mod:`scratchnet.regularizers`).
-        """
-        penalty = 0.0
-        for layer, key, regularizer in self.regularized():
-            penalty += regularizer(layer.params[key])
-            layer.grads[key] += regularizer.gradient(layer.params[key])
-        return penalty
+        """Add the weight penalties' gradients to ``grads``; return their sum (see :mod:`scratchnet.regularizers`)."""
+        return regularizers.add_gradients(self)
 
     def regularization_loss(self) -> float:
         """The sum of the weight penalties at the current weights (part of the loss ``fit`` and ``evaluate`` show)."""
-        return sum((reg(layer.params[key]) for layer, key, reg in self.regularized()), 0.0)
-
-    def regularized(self) -> list:
-        """``(layer, key, regularizer)`` of every penalized parameter (usually none)."""
-        cached = self.__dict__.get("_regularized")
-        if cached is None or cached[0] != self.structure_version:
-            found = [
-                (layer, key, layer.regularizers[key])
-                for layer, key in self.parameter_slots()
-                if key in getattr(layer, "regularizers", {})  # a hand-written layer may not have the attribute
-            ]
-            cached = self._regularized = (self.structure_version, found)
-        return cached[1]
+        return regularizers.total_penalty(self)
 
     def compute_gradients(self, x, y) -> float:
         """One forward and backward pass through exactly the path ``fit`` uses; updates nothing.

@@ -133,3 +133,31 @@ def config_entries(regularizers: dict[str, Regularizer]) -> dict:
     """The ``kernel_regularizer`` / ``bias_regularizer`` entries of a layer's config (only those set)."""
     names = {"W": "kernel_regularizer", "b": "bias_regularizer"}
     return {names[key]: to_config(reg) for key, reg in regularizers.items()}
+
+
+# --- what a model does with them --------------------------------------------------------------------------------
+def penalized(model) -> list:
+    """``(layer, key, regularizer)`` of every penalized parameter of ``model`` (usually none), cached per build."""
+    cached = model.__dict__.get("_penalized")
+    if cached is None or cached[0] != model.structure_version:
+        found = [
+            (layer, key, layer.regularizers[key])
+            for layer, key in model.parameter_slots()
+            if key in getattr(layer, "regularizers", {})  # a hand-written layer may not have the attribute
+        ]
+        cached = model._penalized = (model.structure_version, found)
+    return cached[1]
+
+
+def add_gradients(model) -> float:
+    """After backward: ``dW += dR/dW`` for every penalized parameter; returns the sum of the penalties."""
+    penalty = 0.0
+    for layer, key, regularizer in penalized(model):
+        penalty += regularizer(layer.params[key])
+        layer.grads[key] += regularizer.gradient(layer.params[key])
+    return penalty
+
+
+def total_penalty(model) -> float:
+    """The sum of ``model``'s weight penalties at its current weights."""
+    return sum((regularizer(layer.params[key]) for layer, key, regularizer in penalized(model)), 0.0)
