@@ -99,6 +99,9 @@ class InputLayer(Layer):
     def backward(self, dy):
         return dy
 
+    def get_config(self):
+        return {"name": self.name, "shape": list(self.input_shape)}  # Keras 3's name, so loading does not warn
+
 
 def Input(shape=None, batch_size=None, name: str | None = None, dtype=None, **kwargs) -> SymbolicTensor:
     """The placeholder a functional model starts from: ``inputs = Input(shape=(28, 28))``.

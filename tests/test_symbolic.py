@@ -50,7 +50,8 @@ def test_sequential_can_start_with_an_input_as_in_keras_3():
     model = sn.Sequential([sn.Input(shape=(28, 28)), layers.Flatten(), layers.Dense(10, activation="softmax")])
     assert model.built and model.input_shape == (28, 28) and len(model.layers) == 2
     assert model.output_shape == (None, 10)
-    same = sn.Sequential([sn.layers.InputLayer(input_shape=(28, 28)), layers.Flatten(), layers.Dense(10)])
+    with pytest.warns(UserWarning, match="Argument `input_shape` is deprecated. Use `shape` instead."):
+        same = sn.Sequential([sn.layers.InputLayer(input_shape=(28, 28)), layers.Flatten(), layers.Dense(10)])
     assert same.built and same.count_params() == 7850
     message = raised(ValueError, sn.Sequential, [layers.Dense(3, input_shape=(2,)), sn.Input(shape=(3,))])
     assert "an Input or InputLayer can only come first" in message and "already been configured" in message
