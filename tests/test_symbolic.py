@@ -3,6 +3,7 @@ Model(inputs, outputs) over a chain training exactly like Sequential, several ou
 errors for graphs that branch or merge."""
 
 import numpy as np
+import pytest
 from _helpers import blobs, raised
 
 import scratchnet as sn
