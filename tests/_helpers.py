@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -55,3 +57,16 @@ def raised(exc_type, fn, *args, **kwargs) -> str:
     with pytest.raises(exc_type) as info:
         fn(*args, **kwargs)
     return str(info.value)
+
+
+def built(layer, input_shape, dtype="float64", seed=0):
+    """``layer`` built for inputs of ``input_shape`` (no batch axis), float64 by default: ready to check."""
+    layer.build(input_shape, np.random.default_rng(seed), dtype)
+    return layer
+
+
+def tf_same_pads(size: int, k: int, s: int) -> tuple[int, int]:
+    """TensorFlow's 'same' padding (before, after), written out here independently of the library."""
+    out = math.ceil(size / s)
+    total = max((out - 1) * s + k - size, 0)
+    return total // 2, total - total // 2

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from _helpers import built, tf_same_pads
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,18 +16,6 @@ from scratchnet import fused, gradcheck
 from scratchnet.layers import Conv2D, Dense, Flatten, MaxPooling2D
 
 seeds = st.integers(0, 2**32 - 1)
-
-
-def built(layer, input_shape, dtype="float64", seed=0):
-    layer.build(input_shape, np.random.default_rng(seed), dtype)
-    return layer
-
-
-def tf_same_pads(size: int, k: int, s: int) -> tuple[int, int]:
-    """TensorFlow's 'same' padding, written out here independently of the library."""
-    out = math.ceil(size / s)
-    total = max((out - 1) * s + k - size, 0)
-    return total // 2, total - total // 2
 
 
 def reference_conv(x, W, b, strides, padding):

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from _helpers import raised
+from _helpers import built, raised
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -13,11 +13,6 @@ from scratchnet import gradcheck, initializers, layers, nn
 
 ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax"]
 seeds = st.integers(0, 2**32 - 1)
-
-
-def built(layer, input_shape, dtype="float64", seed=0):
-    layer.build(input_shape, np.random.default_rng(seed), dtype)
-    return layer
 
 
 def away_from_zero(x: np.ndarray, margin: float = 0.1) -> np.ndarray:

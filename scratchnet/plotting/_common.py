@@ -254,3 +254,8 @@ def _class_xticks(ax, names) -> None:
         ha="right" if long_names else "center",
         rotation_mode="anchor",
     )
+
+
+def _check_finite_weights(w: np.ndarray, fn: str) -> None:
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"{fn} expected finite weights. Received: W containing NaN or inf. Did training diverge?")

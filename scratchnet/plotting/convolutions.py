@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike
 from scratchnet import checks
 from scratchnet.conv import Conv2D
 from scratchnet.inspection import leaf_layers
-from scratchnet.plotting._common import _new_figure
+from scratchnet.plotting._common import _check_finite_weights, _new_figure
 from scratchnet.pooling import AveragePooling2D, MaxPooling2D
 
 if TYPE_CHECKING:
@@ -164,8 +164,7 @@ def plot_kernels(W: ArrayLike, max_filters: int = 64, cols: int = 8) -> Figure:
             f"{fn} expected a Conv2D kernel shaped (kh, kw, C_in, F), e.g. model.layers[0].kernel. "
             f"Received: W.shape={w.shape}."
         )
-    if not np.all(np.isfinite(w)):
-        raise ValueError(f"{fn} expected finite weights. Received: W containing NaN or inf. Did training diverge?")
+    _check_finite_weights(w, fn)
     max_filters = checks.positive_int(fn, "max_filters", max_filters)
     cols = checks.positive_int(fn, "cols", cols)
     kh, kw, c, f = w.shape

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from scratchnet import checks
-from scratchnet.plotting._common import _new_figure
+from scratchnet.plotting._common import _check_finite_weights, _new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -71,8 +71,7 @@ def plot_weights(
             f"{fn} expected W shaped (D, M) = (in, out) with D = {h}*{wd} = {d} for image_shape=({h}, {wd}). "
             f"Received: W.shape={w.shape}.{hint}"
         )
-    if not np.all(np.isfinite(w)):
-        raise ValueError(f"{fn} expected finite weights. Received: W containing NaN or inf. Did training diverge?")
+    _check_finite_weights(w, fn)
     max_units = checks.positive_int(fn, "max_units", max_units)
     cols = checks.positive_int(fn, "cols", cols)
 
