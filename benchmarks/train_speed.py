@@ -27,11 +27,11 @@ set, the only way to choose that before NumPy loads; without it the BLAS default
 Usage::
 
     python benchmarks/train_speed.py                                   # real data if found, else random
-    python benchmarks/train_speed.py --data-dir /work/shared/data      # Fashion-MNIST from this folder
+    python benchmarks/train_speed.py --data-dir ../shared/data      # Fashion-MNIST from this folder
     python benchmarks/train_speed.py --random --epochs 3               # random data of the same shape
     python benchmarks/train_speed.py --threads 1                       # one BLAS thread
     python benchmarks/train_speed.py --sweep --plot out/sweep.png      # cost against batch, width, samples
-    make bench ARGS="--data-dir /work/shared/data"
+    make bench ARGS="--data-dir ../shared/data"
 
 Only NumPy (and matplotlib for ``--sweep``) is used: no other framework is imported anywhere.
 """

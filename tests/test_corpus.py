@@ -38,7 +38,6 @@ PROGRAMS = sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
 
 # Programs that do not run yet, with the first thing each one stops at. Strict xfail: the day a program starts to
 # pass, its test fails until its line is deleted here, so this list is always the true list of what is missing.
-# /work/helpers/corpus-needs.md (the note to the lead) says what each feature must do, as Keras 3 does it.
 NOT_YET = {
     "keras_guide_writing_callbacks": "backend.set_value(optimizer.lr, ...): a Keras 2 variable (Keras 3 fails too)",
     "geron_ch10_functional_wide_deep": "layers.Concatenate in a functional graph (fan-in)",

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import scratchnet as sn
-from scratchnet import plotting as plot_conv
+from scratchnet import plotting
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "convolutions.py"
 
@@ -42,7 +42,7 @@ def small_model():
 def test_feature_maps_are_the_layers_outputs():
     model = small_model()
     x = np.random.default_rng(0).random((3, 10, 10, 1))
-    maps = plot_conv.feature_maps(model, x)
+    maps = plotting.feature_maps(model, x)
     assert list(maps) == [model.layers[i].name for i in range(4)]
     h = x.astype(np.float32)
     for layer in model.layers[:4]:  # the same forward, one layer at a time
@@ -54,32 +54,32 @@ def test_feature_maps_are_the_layers_outputs():
 def test_feature_maps_of_chosen_layers_and_unknown_names():
     model = small_model()
     x = np.zeros((1, 10, 10, 1))
-    assert list(plot_conv.feature_maps(model, x, layers=[model.layers[2].name])) == [model.layers[2].name]
+    assert list(plotting.feature_maps(model, x, layers=[model.layers[2].name])) == [model.layers[2].name]
     with pytest.raises(ValueError, match="layers=\\['nope'\\]"):
-        plot_conv.feature_maps(model, x, layers=["nope"])
+        plotting.feature_maps(model, x, layers=["nope"])
     dense_only = sn.Sequential([sn.layers.Flatten(input_shape=(4, 4, 1)), sn.layers.Dense(2)])
     with pytest.raises(ValueError, match="no such layer"):
-        plot_conv.feature_maps(dense_only, np.zeros((1, 4, 4, 1)))
+        plotting.feature_maps(dense_only, np.zeros((1, 4, 4, 1)))
 
 
 def test_plot_feature_maps_one_axes_per_image_and_layer():
     model = small_model()
-    fig = plot_conv.plot_feature_maps(
+    fig = plotting.plot_feature_maps(
         model, np.random.default_rng(0).random((3, 10, 10, 1)), channel=2, labels=[0, 1, 0], class_names=["a", "b"]
     )
     assert len(fig.axes) == 3 * 4
     assert fig.axes[0].get_ylabel() == "a"
     with pytest.raises(ValueError, match="has 3 channels"):
-        plot_conv.plot_feature_maps(model, np.zeros((1, 10, 10, 1)), channel=3)
+        plotting.plot_feature_maps(model, np.zeros((1, 10, 10, 1)), channel=3)
 
 
 def test_plot_kernels():
     w = np.random.default_rng(0).normal(size=(3, 3, 1, 10))
-    fig = plot_conv.plot_kernels(w, max_filters=6, cols=3)
+    fig = plotting.plot_kernels(w, max_filters=6, cols=3)
     assert len(fig.axes) == 6 + 1
     np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), w[:, :, 0, 1])
     with pytest.raises(ValueError, match=r"\(kh, kw, C_in, F\)"):
-        plot_conv.plot_kernels(np.zeros((784, 10)))
+        plotting.plot_kernels(np.zeros((784, 10)))
 
 
 def test_the_convolutions_example_runs_on_a_small_subset(tmp_path):
