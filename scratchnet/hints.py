@@ -4,7 +4,8 @@ Each hint is given once per model, names what looks wrong, its likely cause, and
 
 - at ``compile``: a loss on probabilities after a last layer that does not output them (the forgotten softmax
   or sigmoid), and ``from_logits=True`` after a softmax;
-- during ``fit``: a first-batch loss far above ln C for a fresh classifier, a loss that turns NaN;
+- during ``fit``: a first-batch loss far above ln C for a fresh classifier, a loss that turns NaN, a loss that
+  rises over the first epoch (a learning rate too high);
 - in ``predict``/``evaluate``: inputs on another scale than the training inputs (the forgotten ``/ 255``).
 """
 
@@ -17,7 +18,7 @@ from scratchnet import fused, losses
 from scratchnet.checks import value_range
 from scratchnet.utils import InputScaleWarning, TrainingHint
 
-__all__ = ["InputScaleWarning", "TrainingHint", "check_compile", "check_input_scale", "check_loss"]
+__all__ = ["InputScaleWarning", "TrainingHint", "check_compile", "check_epoch", "check_input_scale", "check_loss"]
 
 _CATEGORICAL = (losses.SparseCategoricalCrossentropy, losses.CategoricalCrossentropy)
 
@@ -108,6 +109,23 @@ def check_loss(model, loss: float, epoch: int, step: int, stacklevel: int = 3) -
                 TrainingHint,
                 stacklevel,
             )
+
+
+def check_epoch(model, first_loss: float, epoch_loss: float, epoch: int, stacklevel: int = 3) -> None:
+    """After the first epoch: a loss that ended well above where it started is training going the wrong way."""
+    if epoch != 0 or not (math.isfinite(first_loss) and math.isfinite(epoch_loss)):
+        return
+    if epoch_loss > 1.5 * first_loss and epoch_loss - first_loss > 0.1:
+        _warn_once(
+            model,
+            "diverging",
+            f"The loss rose during the first epoch, from {first_loss:.4g} on the first batch to {epoch_loss:.4g} on "
+            "average: gradient descent is moving away from the minimum. Likely cause: a learning rate too high for "
+            f"this model (the optimizer's is {model.optimizer.learning_rate:g}; try 10x smaller), or inputs on a "
+            "huge scale.",
+            TrainingHint,
+            stacklevel,
+        )
 
 
 def _is_classifier(model) -> bool:

@@ -206,10 +206,13 @@ class Trainer:
                     else:
                         loss, y_pred = self.train_step(xb, yb, weights[rows])
                     hints.check_loss(self, loss, epoch, step)
+                    if step == 0:
+                        first_loss = loss
                     cbs.on_train_batch_end(step, tracker.add(len(xb), loss, self._metric_values(yb, y_pred)))
                     if self.stop_training:
                         break
                 epoch_logs = tracker.means()
+                hints.check_epoch(self, first_loss, epoch_logs["loss"], epoch - initial_epoch)
                 if val is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = self._evaluate_prepared(*val, batch_size, None)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})

@@ -130,3 +130,16 @@ def test_no_warning_for_the_right_pairs():
             (layers.Dense(1), "mse"),
         ):
             sn.Sequential([layers.Dense(4, input_shape=(2,)), last]).compile(optimizer="sgd", loss=loss)
+
+
+def test_a_loss_that_rises_over_the_first_epoch_names_the_learning_rate():
+    x, y = blobs(256)
+    model = classifier()
+    model.compile(optimizer=sn.optimizers.SGD(learning_rate=10.0), loss="sparse_categorical_crossentropy")
+    with pytest.warns(utils.TrainingHint, match=r"learning rate too high for this model \(the optimizer.s is 10"):
+        model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    calm = classifier()
+    calm.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        calm.fit(x, y, epochs=2, verbose=0)
