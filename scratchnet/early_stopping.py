@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from scratchnet import checks
-from scratchnet.callback import Callback, Logs
+from scratchnet.callback import Callback, Logs, _auto_mode
 
 __all__ = ["EarlyStopping", "TerminateOnNaN"]
 
@@ -66,19 +66,12 @@ class EarlyStopping(Callback):
         start_from_epoch: int = 0,
     ) -> None:
         super().__init__()
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(
-                f"EarlyStopping expected mode to be one of 'auto', 'min', 'max'. Received: mode={mode!r}. "
-                f"Use 'min' for a loss, 'max' for an accuracy, or 'auto' to decide from the monitor's name."
-            )
         if not isinstance(monitor, str):
             raise TypeError(
                 f"EarlyStopping expected monitor to be a metric name such as 'val_loss'. Received: monitor={monitor!r}."
             )
-        if mode == "auto":
-            mode = "max" if ("acc" in monitor or "auc" in monitor) else "min"
         self.monitor = monitor
-        self.mode = mode
+        self.mode = _auto_mode(mode, monitor, "EarlyStopping")  # the rule ModelCheckpoint and ReduceLROnPlateau use
         self.min_delta = abs(_real("min_delta", min_delta))
         self.patience = checks.positive_int("EarlyStopping", "patience", patience, allow_zero=True)
         self.verbose = verbose

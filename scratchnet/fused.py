@@ -76,8 +76,7 @@ def output_activation(layer) -> str | None:
     Follows nested models to their last layer, and a ``Dense`` (or any layer with an ``activation`` step) to
     that step.
     """
-    while getattr(layer, "layers", None):
-        layer = layer.layers[-1]
+    layer = _last_leaf(layer)
     if isinstance(layer, Activation):
         return layer.activation_name
     step = getattr(layer, "activation", None)

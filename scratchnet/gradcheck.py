@@ -40,6 +40,7 @@ import numpy as np
 
 from scratchnet import fused, nn
 from scratchnet.checks import prepare_data
+from scratchnet.inspection import is_model, leaf_layers
 
 __all__ = ["GradcheckReport", "ParamCheck", "check_layer", "check_loss", "check_model", "numeric_gradient"]
 
@@ -362,7 +363,7 @@ def check_model(
     clone.compile(optimizer="sgd", loss=copy.deepcopy(model.loss), metrics=None)
 
     x64 = np.asarray(x, dtype=np.float64)
-    frozen = _FrozenRandomness(_all_layers(clone))
+    frozen = _FrozenRandomness(leaf_layers(clone))
     frozen.reset()
     clone.compute_gradients(x64, y)
     analytic = [g.astype(np.float64) for g in _gradients(clone)]
@@ -398,20 +399,13 @@ def _float64_clone(model):
     def convert(m):
         m.dtype = np.dtype(np.float64)
         for layer in m.layers:
-            if hasattr(layer, "parameter_slots"):  # a model inside the model
+            if is_model(layer):  # a model inside the model
                 convert(layer)
             else:
                 _to_float64(layer)
 
     convert(clone)
     return clone
-
-
-def _all_layers(model):
-    out = []
-    for layer in model.layers:
-        out += _all_layers(layer) if hasattr(layer, "layers") else [layer]
-    return out
 
 
 def _gradients(model):

@@ -417,40 +417,32 @@ def _as_prediction(y_pred) -> np.ndarray:
     return y_pred if np.issubdtype(y_pred.dtype, np.floating) else y_pred.astype(np.float32)
 
 
+def _per_example(loss: Loss, y_true, y_pred) -> np.ndarray:
+    """The loss class's own per-example values: a function and its class never disagree."""
+    y_pred = _as_prediction(y_pred)
+    return loss.per_example(loss.validate(y_true, y_pred.shape), y_pred)
+
+
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
     """Per-example ``-log p[i, y_i]``, shape (N,), as ``keras.losses.sparse_categorical_crossentropy``.
 
     >>> sparse_categorical_crossentropy([1, 2], [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]).round(4)
     array([0.0513, 2.3026])
     """
-    loss = SparseCategoricalCrossentropy(from_logits=from_logits)
-    y_pred = _as_prediction(y_pred)
-    y_true = loss.validate(y_true, y_pred.shape)
-    rows = np.arange(len(y_pred))
-    if from_logits:
-        return -nn.log_softmax(y_pred)[rows, y_true]
-    return -np.log(np.clip(y_pred[rows, y_true], EPSILON, 1 - EPSILON))
+    return _per_example(SparseCategoricalCrossentropy(from_logits=from_logits), y_true, y_pred)
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
     """Per-example ``-sum_c y[i, c] log p[i, c]``, shape (N,), as ``keras.losses.categorical_crossentropy``."""
-    loss = CategoricalCrossentropy(from_logits=from_logits)
-    y_pred = _as_prediction(y_pred)
-    y_true = loss.validate(y_true, y_pred.shape)
-    log_p = nn.log_softmax(y_pred) if from_logits else np.log(np.clip(y_pred, EPSILON, 1 - EPSILON))
-    return -(y_true * log_p).sum(axis=-1)
+    return _per_example(CategoricalCrossentropy(from_logits=from_logits), y_true, y_pred)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
     """Per-example binary cross-entropy, the mean over the last axis, as ``keras.losses.binary_crossentropy``."""
     loss = BinaryCrossentropy(from_logits=from_logits)
     y_pred = _as_prediction(y_pred)
-    y_true = loss.validate(y_true, y_pred.shape)
-    if from_logits:
-        z = y_pred
-        return (np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))).mean(axis=-1)
-    p = np.clip(y_pred, EPSILON, 1 - EPSILON)
-    return -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)).mean(axis=-1)
+    # The mean over the last axis only (Keras's shape for outputs with more axes), of the class's terms.
+    return loss._elementwise(loss.validate(y_true, y_pred.shape), y_pred).mean(axis=-1)
 
 
 def mean_squared_error(y_true, y_pred) -> np.ndarray:
