@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh clone:
 #   make demo   train the MNIST exercise and draw its figures into ./out
-#   make test   lint, then run the whole test suite
+#   make test   lint, then run the whole test suite (what CI runs)
+#   make check  the fast edit loop: lint and the unit tests, under a minute
 # Each creates .venv and installs scratchnet with its dev tools the first time (and again when
 # pyproject.toml changes), so nothing has to be installed by hand.
 
@@ -9,7 +10,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench figures clean
+.PHONY: demo test check lint format bench figures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,12 @@ test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(TEST_DATA_ENV) $(PY) -m pytest $(ARGS)
+
+# The edit loop, under a minute: lint, then the unit tests without the slow ones (subprocesses, benchmark scripts,
+# notebook kernels), the corpus, the notebooks and the wheel. `make test` is the whole suite, as CI runs it.
+check: lint
+	$(PY) -m pytest -q -x -m "not slow" --ignore=tests/test_corpus.py --ignore=tests/test_notebooks.py \
+		--ignore=tests/test_packaging.py --ignore=tests/test_examples.py $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -144,7 +144,7 @@ def time_steps(x, y, batch_size: int, steps: int, seed: int) -> tuple[float, int
 
     class Threads(sn.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
-            self.threads = sn.blas.get_num_threads()
+            self.threads = sn.speed.blas.get_num_threads()
 
     probe = Threads()
     part = x[warm : warm + steps * batch_size], y[warm : warm + steps * batch_size]
@@ -222,12 +222,12 @@ def main(args) -> None:
     label, x, y = data(args)
     flop = useful_flop_per_sample(course_model(args.batch_size, args.seed))
     peak_all = matmul_peak_gflops()
-    with sn.blas.threads_for(0):  # one thread, as fit picks for this model today
+    with sn.speed.blas.threads_for(0):  # one thread, as fit picks for this model today
         peak_one = matmul_peak_gflops()
     runs = [time_steps(x, y, args.batch_size, args.steps, args.seed) for _ in range(args.repeats)]
     step_s = statistics.median(s for s, _ in runs)
     threads = runs[0][1]
-    with sn.blas.threads_for(0 if threads == 1 else 2**62):
+    with sn.speed.blas.threads_for(0 if threads == 1 else 2**62):
         conv_rate = conv_matmul_gflops(args.batch_size)
     peak_fit = peak_one if threads == 1 else peak_all
     steps_per_epoch = math.ceil(EPOCH_SAMPLES / args.batch_size)

@@ -111,7 +111,7 @@ def rerun_with_threads(threads: int) -> None:
 
 
 def blas_threads_label() -> str:
-    """What the environment asks of BLAS: a thread count, or nothing (then scratchnet.blas decides in fit)."""
+    """What the environment asks of BLAS: a thread count, or nothing (then scratchnet.speed decides in fit)."""
     value = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
     return f"{value} (set in the environment)" if value else f"not set ({os.cpu_count()} cores)"
 
@@ -230,7 +230,7 @@ def epoch_timer():
             self.blas_threads = None  # how many threads BLAS had while fit ran (None: cannot be asked)
 
         def on_epoch_begin(self, epoch, logs=None):
-            self.blas_threads = sn.blas.get_num_threads()
+            self.blas_threads = sn.speed.blas.get_num_threads()
             self._start = time.perf_counter()
 
         def on_epoch_end(self, epoch, logs=None):
@@ -331,8 +331,8 @@ def run_once(args, data) -> dict:
     peak = machine_peak_gflops()
     model, timer, fit_total = time_training(x, y, args.batch_size, args.hidden, args.dtype, args.epochs, args.seed)
     times = timer.times
-    if timer.blas_threads == 1 and sn.blas.get_num_threads() != 1:
-        with sn.blas.threads_for(0):  # "a tiny matmul": one thread, as fit had
+    if timer.blas_threads == 1 and sn.speed.blas.get_num_threads() != 1:
+        with sn.speed.blas.threads_for(0):  # "a tiny matmul": one thread, as fit had
             peak_here = matmul_peak_gflops()
     else:
         peak_here = matmul_peak_gflops()

@@ -1,6 +1,6 @@
 """Write your own layer, check its gradient numerically, then train with it.
 
-A scratchnet layer is a pair of functions (the layer contract, see ``scratchnet/layers.py``):
+A scratchnet layer is a pair of functions (the layer contract, see ``scratchnet/layers/base.py``):
 
     forward(x, training=False) -> y     compute the output, and keep what backward will need
     backward(dy) -> dx                  given dy = ∂L/∂y, return dx = ∂L/∂x (and fill self.grads, if any params)

@@ -17,13 +17,9 @@ import importlib
 from scratchnet.version import __version__
 
 _SUBMODULES = {
-    "activations",
-    "arrays",
     "backend",
-    "blas",
     "callbacks",
     "checks",
-    "conv",
     "datasets",
     "exercises",
     "explain",
@@ -31,9 +27,8 @@ _SUBMODULES = {
     "gradcheck",
     "hints",
     "images",
-    "inspection",
+    "initializers",
     "layers",
-    "live_plot",
     "losses",
     "metrics",
     "models",
@@ -42,15 +37,10 @@ _SUBMODULES = {
     "ops",
     "optimizers",
     "plotting",
-    "pooling",
-    "regularizers",
     "port",
-    "saving",
+    "regularizers",
     "schedules",
     "speed",
-    "summary",
-    "symbolic",
-    "training",
     "utils",
     "version",
 }
@@ -101,7 +91,9 @@ def __getattr__(name: str):
     if name in ("Sequential", "Model"):
         return getattr(importlib.import_module("scratchnet.models"), name)
     if name == "Input":
-        return importlib.import_module("scratchnet.symbolic").Input
+        return importlib.import_module("scratchnet.layers.input_layer").Input
+    if name == "activations":  # keras.activations.softmax: the activation functions, which live in scratchnet.nn
+        return importlib.import_module("scratchnet.nn")
     if name in _TENSOR_FUNCTIONS:
         return getattr(importlib.import_module("scratchnet.ops"), _TENSOR_FUNCTIONS[name])
     if name in _NOT_HERE:

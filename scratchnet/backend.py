@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scratchnet import layer as _layer
+from scratchnet.layers import base as _layer
 from scratchnet.losses import EPSILON
 
 __all__ = ["clear_session", "epsilon", "floatx", "get_value"]

@@ -19,8 +19,11 @@ sigmoid's backward multiplies by ``p * (1 - p)``:
   wrong sigmoid output (``z = -20``, ``p = 2e-9``, label 1) gets a chained ``dz`` of about ``-0.02`` where the true
   gradient is ``-1``: a model stuck on a wrong answer would barely learn to leave it. The fused form has no clip.
 
-The loss *value* is the same either way. Keras does the same, hidden inside its losses; here the decision is
-:func:`choose`, made once when the model is compiled, and the tests check fused == chained away from saturation.
+The loss *value* is the same either way. Keras does the same, hidden inside its losses. Here it is in plain sight:
+at compile, :func:`choose` gives the model a fused-loss object, :class:`SoftmaxCrossentropy` or
+:class:`SigmoidBinaryCrossentropy` (Deep Learning from Scratch's ``SoftmaxWithLoss``, the network's visible last
+step), which the model holds as ``model.fused_loss``; ``Model.train_step`` calls its ``backward``. The tests check
+fused == chained away from saturation.
 
 A layer whose ``forward`` or ``backward`` you wrote yourself (a subclass of ``Dense`` that overrides ``backward``,
 say) is never fused: its own backward is what you want checked, so the chained path runs through it.
@@ -28,22 +31,21 @@ say) is never fused: its own backward is what you want checked, so the chained p
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from scratchnet import losses
-from scratchnet.activations import Activation
+from scratchnet.layers.activations import Activation
 
 __all__ = [
+    "FusedLoss",
+    "SigmoidBinaryCrossentropy",
+    "SoftmaxCrossentropy",
     "backward_below_activation",
     "choose",
     "output_activation",
     "sigmoid_binary_crossentropy_backward",
     "softmax_crossentropy_backward",
 ]
-
-FusedBackward = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def softmax_crossentropy_backward(y_true: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -70,6 +72,49 @@ def sigmoid_binary_crossentropy_backward(y_true: np.ndarray, p: np.ndarray) -> n
     return (p - y_true) * (1.0 / p.size)
 
 
+class FusedLoss:
+    """An output activation and the loss on top of it, differentiated as one step.
+
+    The model still runs the activation in its forward (so ``predict`` returns probabilities) and the loss object
+    still computes the loss value; what this object replaces is the backward of the two: ``backward(y, p)`` is
+    ∂L/∂z, the gradient at the activation's *input*, and backprop continues below the activation from there.
+    """
+
+    #: The output activation this loss is fused with.
+    activation = ""
+
+    @staticmethod
+    def backward(y_true: np.ndarray, p: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class SoftmaxCrossentropy(FusedLoss):
+    """Softmax + (sparse) categorical cross-entropy as one step.
+
+    Forward:   p = softmax(z)          z: (N, C)  ->  p: (N, C)      (run by the model's last layer)
+               L = -mean(log p[i, y_i])                              (run by the loss)
+    Backward:  dz = (p - onehot(y)) / N                              (N, C)    see softmax_crossentropy_backward
+    """
+
+    activation = "softmax"
+    backward = staticmethod(softmax_crossentropy_backward)
+
+
+class SigmoidBinaryCrossentropy(FusedLoss):
+    """Sigmoid + binary cross-entropy as one step.
+
+    Forward:   p = sigmoid(z)          z: (N, D)  ->  p: (N, D)
+               L = -mean(y log p + (1 - y) log(1 - p))
+    Backward:  dz = (p - y) / (N * D)                                (N, D)    see sigmoid_binary_crossentropy_backward
+    """
+
+    activation = "sigmoid"
+    backward = staticmethod(sigmoid_binary_crossentropy_backward)
+
+
 def output_activation(layer) -> str | None:
     """The name of ``layer``'s last step if it is an activation (``'softmax'``, ``'relu'``, ...), else None.
 
@@ -83,8 +128,8 @@ def output_activation(layer) -> str | None:
     return step.activation_name if isinstance(step, Activation) else None
 
 
-def choose(model, loss) -> FusedBackward | None:
-    """The fused backward that ``model`` trained with ``loss`` should use, or None for the chained path.
+def choose(model, loss) -> FusedLoss | None:
+    """The fused loss that ``model`` trained with ``loss`` should use, or None for the chained path.
 
     Fused when the output activation is softmax and the loss is (sparse) categorical cross-entropy on
     probabilities, or the output is a sigmoid and the loss binary cross-entropy on probabilities; and the last
@@ -99,9 +144,9 @@ def choose(model, loss) -> FusedBackward | None:
     if activation == "softmax" and isinstance(
         loss, (losses.SparseCategoricalCrossentropy, losses.CategoricalCrossentropy)
     ):
-        return softmax_crossentropy_backward
+        return SoftmaxCrossentropy()
     if activation == "sigmoid" and isinstance(loss, losses.BinaryCrossentropy):
-        return sigmoid_binary_crossentropy_backward
+        return SigmoidBinaryCrossentropy()
     return None
 
 

@@ -40,7 +40,7 @@ import numpy as np
 
 from scratchnet import fused, nn
 from scratchnet.checks import prepare_data
-from scratchnet.inspection import is_model, leaf_layers
+from scratchnet.models.inspection import is_model, leaf_layers
 
 __all__ = ["GradcheckReport", "ParamCheck", "check_layer", "check_loss", "check_model", "numeric_gradient"]
 

@@ -16,9 +16,17 @@ import warnings
 
 from scratchnet import fused, losses
 from scratchnet.checks import value_range
-from scratchnet.utils import InputScaleWarning, TrainingHint
 
 __all__ = ["InputScaleWarning", "TrainingHint", "check_compile", "check_epoch", "check_input_scale", "check_loss"]
+
+
+class InputScaleWarning(UserWarning):
+    """Inputs to predict/evaluate are on a clearly different scale from the ones the model was trained on."""
+
+
+class TrainingHint(UserWarning):
+    """Something in training looks wrong, with its likely cause (first loss far from ln C, loss turned NaN)."""
+
 
 _CATEGORICAL = (losses.SparseCategoricalCrossentropy, losses.CategoricalCrossentropy)
 

@@ -110,3 +110,22 @@ def __getattr__(name: str):
         f"module 'scratchnet.ops' has no attribute {name!r}: scratchnet.ops holds only {', '.join(__all__)}; "
         "use the NumPy function of the same meaning."
     )
+
+
+# The arrays scratchnet hands back where TensorFlow would hand back a tensor. TensorFlow's tutorials call
+# ``.numpy()`` on what a model returns (``model(x_train[:1]).numpy()``): here that is a NumPy array already, and
+# EagerArray's ``.numpy()`` returns it as a plain ``np.ndarray``, so such lines run as written.
+
+
+class EagerArray(np.ndarray):
+    """A NumPy array with TensorFlow's ``.numpy()``, which returns the same numbers as a plain array (a view)."""
+
+    def numpy(self) -> np.ndarray:
+        return self.view(np.ndarray)
+
+
+def eager(a):
+    """``a`` (an array, or a list of arrays) viewed as :class:`EagerArray`; nothing is copied."""
+    if isinstance(a, list):
+        return [eager(item) for item in a]
+    return np.asarray(a).view(EagerArray)

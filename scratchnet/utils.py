@@ -14,8 +14,6 @@ import numpy as np
 from scratchnet.checks import check_inputs, value_range
 
 __all__ = [
-    "InputScaleWarning",
-    "TrainingHint",
     "check_inputs",
     "make_rng",
     "normalize",
@@ -122,11 +120,3 @@ def normalize(x, axis: int | None = -1, order=2) -> np.ndarray:
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, -1 if axis is None else axis).astype(x.dtype, copy=False)
-
-
-class InputScaleWarning(UserWarning):
-    """Inputs to predict/evaluate are on a clearly different scale from the ones the model was trained on."""
-
-
-class TrainingHint(UserWarning):
-    """Something in training looks wrong, with its likely cause (first loss far from ln C, loss turned NaN)."""

@@ -7,6 +7,9 @@ import hidden inside a function to dodge a cycle is still a cycle here.
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -97,3 +100,70 @@ def test_one_positive_int_helper():
         if isinstance(node, ast.FunctionDef) and "positive_int" in node.name
     ]
     assert definitions == ["scratchnet.checks.positive_int"]
+
+
+# --- the floor plan: the core free of the tools, CONTRIBUTING's table matching the tree ---------------------------
+ROOT = PACKAGE.parent
+TOOLS = ("scratchnet.explain", "scratchnet.plotting", "scratchnet.exercises", "scratchnet.gradcheck")
+TOOL_CALLBACKS = ("scratchnet.callbacks.layer_stats", "scratchnet.callbacks.live_plot")
+# The core's two conveniences that load a tool on first use, inside the method (never at import).
+LAZY_TOOL_IMPORTS = {
+    ("scratchnet.models.model", "scratchnet.explain"),
+    ("scratchnet.callbacks.history", "scratchnet.plotting"),
+}
+
+
+def is_tool(module: str) -> bool:
+    return module.startswith(TOOLS) or module in TOOL_CALLBACKS
+
+
+def test_importing_the_core_loads_no_tool_and_no_matplotlib():
+    code = (
+        "import sys, scratchnet.models, scratchnet.models.training, scratchnet.layers, scratchnet.callbacks\n"
+        "import scratchnet as sn\n"
+        "m = sn.Sequential([sn.layers.Dense(2, input_shape=(3,))]); m.compile('adam', 'mse')\n"
+        "print(','.join(sorted(n for n in sys.modules if n.startswith(('scratchnet', 'matplotlib')))))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    loaded = loaded.split(",")
+    assert not [m for m in loaded if is_tool(m) or m.startswith("matplotlib")], loaded
+    assert "scratchnet.models.training" in loaded  # the test looked at a real import
+
+
+def test_the_core_imports_no_tool_except_the_two_lazy_conveniences():
+    core = [
+        name for name in MODULES if not is_tool(name) and name.startswith(("scratchnet.models", "scratchnet.layers"))
+    ]
+    core += [
+        name for name in MODULES if name.startswith(("scratchnet.callbacks", "scratchnet.speed")) and not is_tool(name)
+    ]
+    core += ["scratchnet.losses", "scratchnet.fused", "scratchnet.optimizers", "scratchnet.metrics", "scratchnet.hints"]
+    found = {(name, m) for name in core for m in imported_modules(name, MODULES[name]) if is_tool(m)}
+    assert found <= LAZY_TOOL_IMPORTS, f"the core imports a tool: {sorted(found - LAZY_TOOL_IMPORTS)}"
+
+
+def contributing_paths() -> set[str]:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text[text.index("## The layout") : text.index("## The layer contract")]
+    return set(re.findall(r"`(scratchnet/[\w/]*(?:\.py|/))`", section))
+
+
+def test_every_module_is_in_contributings_layout_table():
+    paths = contributing_paths()
+    packages = {p for p in paths if p.endswith("/")}
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        in_listed_package = any(rel.startswith(pkg) for pkg in packages)
+        if rel not in paths and not in_listed_package:
+            missing.append(rel)
+    assert not missing, f"CONTRIBUTING.md's layout table lacks: {missing}"
+
+
+def test_every_path_in_contributings_layout_table_exists():
+    assert not [p for p in contributing_paths() if not (ROOT / p).exists()]
+
+
+def test_the_top_level_stays_short():
+    entries = [p.name for p in PACKAGE.iterdir() if p.name != "__pycache__"]
+    assert len(entries) <= 32, f"scratchnet/ has {len(entries)} entries: group them into packages by family"

@@ -17,8 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scratchnet import callbacks as callbacks_module
-from scratchnet import progbar as progbar_module
+from scratchnet import plotting
 from scratchnet.callbacks import (
     Callback,
     CallbackList,
@@ -28,6 +27,7 @@ from scratchnet.callbacks import (
     ProgbarLogger,
     TerminateOnNaN,
 )
+from scratchnet.callbacks import progress as progbar_module
 
 
 class FakeModel:
@@ -221,7 +221,7 @@ def test_lambda_callback_rejects_what_is_not_a_function():
         (["stop"], "callbacks[0]='stop' of type str", "Subclass scratchnet.callbacks.Callback"),
         ([History(), print], "callbacks[1]=<built-in function print>", "LambdaCallback"),
         ([EarlyStopping], "callbacks[0]=<class", "EarlyStopping()"),
-        (EarlyStopping(), "callbacks=<scratchnet.early_stopping.EarlyStopping", "callbacks=[...]"),
+        (EarlyStopping(), "callbacks=<scratchnet.callbacks.early_stopping.EarlyStopping", "callbacks=[...]"),
         (3, "callbacks=3 of type int", "callbacks=[...]"),
     ],
 )
@@ -271,7 +271,7 @@ def test_history_stops_with_training():
 def test_history_plot_hands_itself_to_plotting(monkeypatch):
     received = []
     fake = lambda history, metrics=None: received.append((history, metrics)) or "figure"  # noqa: E731
-    monkeypatch.setattr(callbacks_module, "plot_history", fake)
+    monkeypatch.setattr(plotting, "plot_history", fake)
     history = fit(FakeModel(), [], [{"loss": 1.0}])
     assert history.plot(["loss"]) == "figure"
     assert received == [(history, ["loss"])]

@@ -93,8 +93,8 @@ def test_forward_matches_the_loop_definition(case):
 )
 def test_same_padding_is_tensorflows(size, k, s, pads, out):
     # Worked by hand from TensorFlow's rule: out = ceil(size / s), the extra row of an odd total at the end.
-    assert sn.conv.same_padding(size, k, s) == pads
-    assert sn.conv.conv_output_size(size, k, s, "same") == out
+    assert sn.layers.convolution.same_padding(size, k, s) == pads
+    assert sn.layers.convolution.conv_output_size(size, k, s, "same") == out
 
 
 def test_a_hand_worked_example():
@@ -404,7 +404,7 @@ def test_explain_prints_the_convolution_forward_and_backward():
 
 
 def test_layer_stats_counts_a_dead_filter_of_a_conv_layer():
-    from scratchnet.layer_stats import LayerStats
+    from scratchnet.callbacks.layer_stats import LayerStats
 
     L = sn.layers
     model = sn.Sequential(

@@ -13,7 +13,7 @@ import pytest
 from test_exercises_convolutions import RIGHT as CONVOLUTIONS_RIGHT
 
 from scratchnet import exercises
-from scratchnet.layer import Layer
+from scratchnet.layers.base import Layer
 
 
 def _softmax(z):

@@ -120,7 +120,7 @@ def test_fused_is_chosen_only_where_it_is_exact():
     assert model(Dense(1, activation="sigmoid"), "binary_crossentropy") is fused.sigmoid_binary_crossentropy_backward
     assert model(Dense(3), losses.SparseCategoricalCrossentropy(from_logits=True)) is None
     assert model(Dense(3, activation="relu"), "mse") is None
-    with pytest.warns(sn.utils.TrainingHint):
+    with pytest.warns(sn.hints.TrainingHint):
         assert model(Dense(3, activation="sigmoid"), "sparse_categorical_crossentropy") is None
 
 

@@ -8,7 +8,7 @@ import pytest
 from _helpers import blobs, classifier, mnist_model, raised
 
 import scratchnet as sn
-from scratchnet import layers, losses, utils
+from scratchnet import hints, layers, losses
 
 
 def _trained_on_unit_interval():
@@ -23,17 +23,17 @@ def _trained_on_unit_interval():
 
 def test_input_scale_warning_for_pixels_not_divided_by_255():
     model, pixels, labels = _trained_on_unit_interval()
-    with pytest.warns(utils.InputScaleWarning, match=r"divide by 255"):
+    with pytest.warns(hints.InputScaleWarning, match=r"divide by 255"):
         model.predict(pixels)
     model, pixels, labels = _trained_on_unit_interval()
-    with pytest.warns(utils.InputScaleWarning, match=r"divide by 255"):
+    with pytest.warns(hints.InputScaleWarning, match=r"divide by 255"):
         model.evaluate(pixels, labels, verbose=0)
 
 
 def test_no_input_scale_warning_for_inputs_scaled_like_training():
     model, pixels, labels = _trained_on_unit_interval()
     with warnings.catch_warnings():
-        warnings.simplefilter("error", utils.InputScaleWarning)
+        warnings.simplefilter("error", hints.InputScaleWarning)
         model.predict(pixels / 255.0)
         model.evaluate(pixels / 255.0, labels, verbose=0)
 
@@ -45,14 +45,14 @@ def test_first_batch_loss_hint_for_unnormalized_inputs():
 
     raw = mnist_model(seed=0)
     raw.compile("adam", "sparse_categorical_crossentropy")
-    with pytest.warns(utils.TrainingHint, match=r"ln\(10\)") as record:
+    with pytest.warns(hints.TrainingHint, match=r"ln\(10\)") as record:
         raw.fit(pixels, labels, epochs=1, verbose=0)
     assert "divide images by 255" in str(record[0].message)
 
     scaled = mnist_model(seed=0)
     scaled.compile("adam", "sparse_categorical_crossentropy")
     with warnings.catch_warnings():
-        warnings.simplefilter("error", utils.TrainingHint)
+        warnings.simplefilter("error", hints.TrainingHint)
         scaled.fit(pixels / 255.0, labels, epochs=1, verbose=0)
 
 
@@ -74,7 +74,7 @@ def _linear_output_run(loss, last_activation=None, epochs=8):
     model = sn.Sequential(
         [layers.Dense(16, activation="relu", input_shape=(8,)), layers.Dense(4, activation=last_activation)], seed=0
     )
-    with pytest.warns(utils.TrainingHint) as caught:
+    with pytest.warns(hints.TrainingHint) as caught:
         model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
     history = model.fit(x, y, epochs=epochs, batch_size=32, verbose=0)
     return model, history, [str(w.message) for w in caught], x, y
@@ -106,13 +106,13 @@ def test_the_forgotten_softmax_cannot_drive_the_loss_below_the_true_crossentropy
 
 def test_categorical_crossentropy_without_softmax_warns_too():
     model = sn.Sequential([layers.Dense(4, input_shape=(8,))])
-    with pytest.warns(utils.TrainingHint, match="CategoricalCrossentropy expects probabilities"):
+    with pytest.warns(hints.TrainingHint, match="CategoricalCrossentropy expects probabilities"):
         model.compile(optimizer="adam", loss="categorical_crossentropy")
 
 
 def test_binary_crossentropy_without_sigmoid_warns_and_refuses_values_outside_0_1():
     model = sn.Sequential([layers.Dense(1, input_shape=(3,))], seed=0)
-    with pytest.warns(utils.TrainingHint, match="activation='sigmoid'"):
+    with pytest.warns(hints.TrainingHint, match="activation='sigmoid'"):
         model.compile(optimizer="adam", loss="binary_crossentropy")
     x = np.random.default_rng(0).normal(size=(32, 3)) * 10
     message = raised(ValueError, model.fit, x, (x[:, 0] > 0).astype(float), verbose=0)
@@ -136,7 +136,7 @@ def test_a_loss_that_rises_over_the_first_epoch_names_the_learning_rate():
     x, y = blobs(256)
     model = classifier()
     model.compile(optimizer=sn.optimizers.SGD(learning_rate=10.0), loss="sparse_categorical_crossentropy")
-    with pytest.warns(utils.TrainingHint, match=r"learning rate too high for this model \(the optimizer.s is 10"):
+    with pytest.warns(hints.TrainingHint, match=r"learning rate too high for this model \(the optimizer.s is 10"):
         model.fit(x, y, epochs=1, batch_size=16, verbose=0)
     calm = classifier()
     calm.compile(optimizer="adam", loss="sparse_categorical_crossentropy")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import scratchnet as sn
-from scratchnet import progbar
+from scratchnet.callbacks import progress as progbar
 
 
 class FakeHandle:

@@ -16,7 +16,7 @@ import pytest
 
 import scratchnet as sn
 from scratchnet.callbacks import Callback, LambdaCallback
-from scratchnet.layer_stats import LayerStats
+from scratchnet.callbacks.layer_stats import LayerStats
 from scratchnet.layers import Dense, Dropout, Flatten, ReLU
 
 pytestmark = pytest.mark.usefixtures("agg_backend", "close_new_figures")  # both in conftest.py
@@ -232,7 +232,9 @@ def test_verbose_prints_each_epoch_after_its_progress_bar(capsys):
 def test_reexported_from_callbacks_and_importable_first():
     assert sn.callbacks.LayerStats is LayerStats
     # layer_stats imports callbacks; importing it first in a fresh interpreter must not hit the cycle.
-    code = "import scratchnet.layer_stats as m, scratchnet.callbacks as c; assert c.LayerStats is m.LayerStats"
+    code = (
+        "import scratchnet.callbacks.layer_stats as m, scratchnet.callbacks as c; assert c.LayerStats is m.LayerStats"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

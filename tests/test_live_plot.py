@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import scratchnet as sn
-from scratchnet import live_plot
+from scratchnet.callbacks import live_plot
 
 pytestmark = pytest.mark.usefixtures("agg_backend")
 
@@ -21,6 +21,7 @@ def _fit(callback, epochs=3, **kwargs):
     )
 
 
+@pytest.mark.slow
 def test_in_a_script_the_curves_go_to_a_png_after_every_epoch(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     written = []
@@ -40,6 +41,7 @@ def test_in_a_script_the_curves_go_to_a_png_after_every_epoch(tmp_path, monkeypa
     assert plot.panels() == ["loss", "accuracy"]
 
 
+@pytest.mark.slow
 def test_the_figure_has_one_panel_per_quantity_with_training_and_validation(tmp_path):
     plot = live_plot.LivePlot(path=tmp_path / "curves.png")
     _fit(plot, validation_split=0.25)
@@ -49,6 +51,7 @@ def test_the_figure_has_one_panel_per_quantity_with_training_and_validation(tmp_
     np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), plot.history["loss"])
 
 
+@pytest.mark.slow
 def test_in_a_notebook_one_output_is_replaced_each_time(tmp_path, monkeypatch):
     shown = []
     monkeypatch.setattr(live_plot, "in_jupyter", lambda: True)

@@ -2,6 +2,7 @@
 and the values the Keras documentation gives for its own examples."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -244,3 +245,71 @@ def test_a_custom_loss_without_forward_or_backward_says_what_to_implement():
         MyLoss()(np.zeros(3), np.zeros(3))
     with pytest.raises(NotImplementedError, match=r"MyLoss must implement backward\(self, y_true, y_pred\).*1/N"):
         MyLoss().backward(np.zeros(3), np.zeros(3))
+
+
+# --- one source for each formula: the docstring, which explain and the guide show -------------------------------
+FORMULA_LOSSES = [
+    losses.SparseCategoricalCrossentropy(),
+    losses.SparseCategoricalCrossentropy(from_logits=True),
+    losses.CategoricalCrossentropy(),
+    losses.CategoricalCrossentropy(from_logits=True),
+    losses.MeanSquaredError(),
+    losses.MeanAbsoluteError(),
+    losses.BinaryCrossentropy(),
+    losses.BinaryCrossentropy(from_logits=True),
+]
+
+
+def _evaluate_backward(formula: str, y, y_pred) -> np.ndarray:
+    """The docstring's backward formula, computed with NumPy (its names read as the docstrings define them)."""
+    name, _, expression = formula.partition(" = ")
+    n, d = y_pred.shape[0], y_pred.size // y_pred.shape[0]
+    clipped = name == "dp" and "sum_c p" in expression  # the cross-entropies clip p to [1e-7, ...] first
+    p = np.clip(y_pred, 1e-7, None) if clipped else y_pred
+    onehot = lambda labels: np.eye(y_pred.shape[1])[labels]  # noqa: E731
+    expression = expression.replace("sum_c p", "p.sum(-1, keepdims=True)").replace(
+        "sum_c y", "y.sum(-1, keepdims=True)"
+    )
+    scope = {"p": p, "z": y_pred, "y": y, "N": n, "D": d, "onehot": onehot, "np": np}
+    scope.update(softmax=nn.softmax, sigmoid=nn.sigmoid, sign=np.sign)
+    return eval(expression, scope)  # the formulas are our own docstrings
+
+
+@pytest.mark.parametrize("loss", FORMULA_LOSSES, ids=repr)
+def test_each_docstring_backward_is_the_backward_that_runs(loss):
+    rng = np.random.default_rng(3)
+    if isinstance(loss, (losses.MeanSquaredError, losses.MeanAbsoluteError)):
+        y_pred, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    elif isinstance(loss, losses.BinaryCrossentropy):
+        z = rng.normal(size=(5, 3))
+        y_pred, y = (z if loss.from_logits else nn.sigmoid(z)), (rng.random((5, 3)) > 0.5).astype(float)
+    else:
+        z = rng.normal(size=(5, 4))
+        y_pred = z if loss.from_logits else nn.softmax(z) * rng.uniform(0.5, 2, size=(5, 1))  # rows not summing to 1
+        labels = rng.integers(0, 4, 5)
+        y = labels if isinstance(loss, losses.SparseCategoricalCrossentropy) else np.eye(4)[labels]
+    _, backward = losses.formulas(loss)
+    y_checked = loss.validate(y, y_pred.shape)
+    np.testing.assert_allclose(
+        _evaluate_backward(backward, y_checked, y_pred), loss.backward(y_checked, y_pred), rtol=1e-9
+    )
+
+
+def test_explain_and_the_guide_show_the_docstring_formulas():
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "backprop.md").read_text(encoding="utf-8")
+    missing = [f for loss in FORMULA_LOSSES for f in losses.formulas(loss) if f"`{f}`" not in guide]
+    assert not missing, f"docs/backprop.md's table of losses is out of date; it lacks: {missing}"
+
+
+@pytest.mark.parametrize(
+    "cls", [losses.SparseCategoricalCrossentropy, losses.CategoricalCrossentropy, losses.BinaryCrossentropy]
+)
+def test_the_cross_entropies_take_keras_name_and_reduction(cls):
+    loss = cls(from_logits=True, name="my_ce", reduction="sum_over_batch_size")
+    assert loss.name == "my_ce" and loss.from_logits
+    with pytest.raises(ValueError, match="reduction='sum_over_batch_size'"):
+        cls(reduction="sum")
+    with pytest.raises(ValueError, match="no label smoothing"):
+        cls(label_smoothing=0.1)
+    with pytest.raises(TypeError, match="does not take bogus"):
+        cls(bogus=1)

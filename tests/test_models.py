@@ -1,4 +1,4 @@
-"""Models (scratchnet/models.py): gradients through the path fit uses, dtype through a step, building, weights,
+"""Models (scratchnet/models/): gradients through the path fit uses, dtype through a step, building, weights,
 seeds and nesting."""
 
 import math

@@ -124,6 +124,7 @@ def test_parameters_and_gradients_are_views_of_one_flat_vector_each():
     assert len(opt.m) == len(opt.v) == 1 and opt.m[0].shape == theta.shape
 
 
+@pytest.mark.slow
 def test_fit_on_float64_images_makes_no_copy_of_the_dataset():
     # float64 images, the course's x / 255.0: 12,000 of them are 75 MB. A float32 copy would be half of that, a
     # shuffled copy all of it. Each step needs only its batch (32 images); the largest temporary fit may make
@@ -173,11 +174,13 @@ def test_optimizer_state_does_not_linger_in_the_denormal_range(optimizer):
 def threads_seen_by_fit(batch_size=32):
     """The BLAS thread count during fit (read from a callback), and after it."""
     seen = []
-    callback = sn.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(sn.blas.get_num_threads()))
+    callback = sn.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: seen.append(sn.speed.blas.get_num_threads())
+    )
     rng = np.random.default_rng(4)
     model = exercise_model()
     model.fit(rng.random((64, 28, 28)), rng.integers(0, 10, 64), batch_size=batch_size, verbose=0, callbacks=[callback])
-    return seen[0], sn.blas.get_num_threads()
+    return seen[0], sn.speed.blas.get_num_threads()
 
 
 @pytest.fixture
@@ -185,7 +188,7 @@ def openblas(monkeypatch):
     """NumPy's OpenBLAS set to 2 threads with no thread variable in the environment; restored afterwards."""
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.delenv(name, raising=False)
-    functions = sn.blas._openblas()
+    functions = sn.speed.blas._openblas()
     if functions is None:
         pytest.skip("NumPy does not use an OpenBLAS whose threads scratchnet can set")
     set_threads, get_threads = functions
@@ -208,11 +211,12 @@ def test_blas_threads_are_left_alone_when_the_user_chose_them(openblas, monkeypa
     assert threads_seen_by_fit() == (2, 2)
 
 
-def test_blas_thread_limit_can_be_switched_off(openblas, monkeypatch):
-    monkeypatch.setattr(sn.blas, "LIMIT_THREADS_FOR_SMALL_MATMULS", False)
-    assert threads_seen_by_fit() == (2, 2)
+def test_blas_thread_limit_is_switched_off_with_the_other_tricks(openblas):
+    with sn.speed.disabled():
+        assert threads_seen_by_fit() == (2, 2)
 
 
+@pytest.mark.slow
 def test_the_benchmark_script_runs_and_reports_every_field(tmp_path):
     """benchmarks/train_speed.py end to end on a little random data: it runs, and its JSON line has the numbers."""
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "train_speed.py"

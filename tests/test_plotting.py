@@ -455,6 +455,7 @@ def test_bad_input_messages_show_shapes_and_suggest_a_fix():
 # ----------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_matplotlib_is_imported_only_to_draw_and_defaults_to_agg_without_a_display(tmp_path):
     script = textwrap.dedent(
         f"""

@@ -1,6 +1,6 @@
 """The progress bar prints what Keras 2 prints, redraws only on terminals, and stays cheap.
 
-Time comes from a fake clock (``scratchnet.progbar._clock`` replaced), so "2s 1ms/step" is known in advance
+Time comes from a fake clock (``scratchnet.callbacks.progress._clock`` replaced), so "2s 1ms/step" is known in advance
 instead of depending on how fast the machine is.
 """
 
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scratchnet import progbar as progbar_module
-from scratchnet.progbar import Progbar
+from scratchnet.callbacks import progress as progbar_module
+from scratchnet.callbacks.progress import Progbar
 
 FINAL_LINE = re.compile(r"^1875/1875 \[={30}\] - \d+s \d+(ms|us)/step - loss: 0\.4980 - accuracy: 0\.8251$")
 

@@ -57,11 +57,12 @@ def test_disabled_runs_the_textbook_path():
     x, y = rng.random((64, 6, 6)), rng.integers(0, 5, 64)
     model = seeded_model("adam")
     model.fit(x, y, epochs=1, verbose=0)
-    assert "_flat" in model.__dict__  # fast path: one flat θ
+    assert speed.is_flat(model)  # fast path: one flat θ
     with speed.disabled():
         assert not speed.enabled()
         model.fit(x, y, epochs=1, verbose=0)
         # Every layer has its own parameter arrays again, and the optimizer updates them one by one.
+        assert not speed.is_flat(model)
         theta_free = [p.base is None for p in model.trainable_weights]
         assert all(theta_free)
         assert len(model.optimizer.m) == len(model.trainable_weights)
@@ -80,7 +81,9 @@ def test_disabled_restores_the_switch_after_an_error():
 
 def test_blas_threads_are_left_alone_when_disabled(monkeypatch):
     calls = []
-    monkeypatch.setattr(sn.blas, "threads_for", lambda n: calls.append(n) or __import__("contextlib").nullcontext())
+    monkeypatch.setattr(
+        sn.speed.blas, "threads_for", lambda n: calls.append(n) or __import__("contextlib").nullcontext()
+    )
     with speed.blas_threads(100):
         pass
     with speed.disabled(), speed.blas_threads(100):

@@ -75,16 +75,17 @@ def test_the_patch_buffer_is_reused_and_a_smaller_batch_uses_its_first_rows():
     layer = built(Conv2D(2, 3), (6, 6, 1))
     rng = np.random.default_rng(0)
     layer.forward(rng.standard_normal((8, 6, 6, 1)))
-    buffer = layer._cols_buffer
+    buffer = speed.convolution.cols_buffer(layer)
     layer.forward(rng.standard_normal((8, 6, 6, 1)))
-    assert layer._cols_buffer is buffer
+    assert speed.convolution.cols_buffer(layer) is buffer
     x = rng.standard_normal((3, 6, 6, 1))
     y = layer.forward(x)
-    assert layer._cols_buffer is buffer and np.shares_memory(layer.cols, buffer)
+    assert speed.convolution.cols_buffer(layer) is buffer and np.shares_memory(layer.cols, buffer)
     with speed.disabled():
         np.testing.assert_array_equal(y, layer.forward(x))
 
 
+@pytest.mark.slow
 def test_the_benchmarks_cnn_mode_runs_and_counts_the_work():
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "train_speed.py"
     args = ["--model", "cnn", "--random", "--steps", "3", "--repeats", "1", "--no-memory"]

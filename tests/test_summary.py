@@ -1,4 +1,4 @@
-"""summary() (scratchnet/summary.py): the Keras 2 table."""
+"""summary() (scratchnet/models/summary.py): the Keras 2 table."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""The functional API (scratchnet/symbolic.py and models.Functional): Input, layers called on placeholders,
+"""The functional API (scratchnet/layers/input_layer.py and models.Functional): Input, layers called on placeholders,
 Model(inputs, outputs) over a chain training exactly like Sequential, several outputs for feature maps, and clear
 errors for graphs that branch or merge."""
 

@@ -1,4 +1,4 @@
-"""The training loop (scratchnet/training.py): compile, fit, evaluate, predict, History, callbacks with a real
+"""The training loop (scratchnet/models/training.py): compile, fit, evaluate, predict, History, callbacks with a real
 model, the course programs, and the acceptance program on real data."""
 
 import json
@@ -10,7 +10,7 @@ import pytest
 from _helpers import blobs, classifier, compiled, images, mnist_model, raised
 
 import scratchnet as sn
-from scratchnet import callbacks, layers, losses, nn, optimizers, utils
+from scratchnet import callbacks, hints, layers, losses, nn, optimizers
 
 
 def _trained_weights(x, y, **fit_kwargs):
@@ -23,7 +23,7 @@ def _trained_weights(x, y, **fit_kwargs):
     return model.get_weights(), history.history
 
 
-@pytest.mark.filterwarnings("ignore::scratchnet.utils.TrainingHint")  # raw uint8 pixels: the hint is right
+@pytest.mark.filterwarnings("ignore::scratchnet.hints.TrainingHint")  # raw uint8 pixels: the hint is right
 def test_fit_takes_uint8_float64_and_lists_as_the_same_data():
     rng = np.random.default_rng(0)
     pixels = rng.integers(0, 256, (40, 3, 4), dtype=np.uint8)
@@ -261,7 +261,7 @@ def test_terminate_on_nan_stops_a_diverging_run(capsys):
     model.compile(optimizers.SGD(1e6), "mse")  # an absurd learning rate
     steps = []
     count = callbacks.LambdaCallback(on_batch_end=lambda batch, logs: steps.append(logs["loss"]))
-    with np.errstate(all="ignore"), pytest.warns(utils.TrainingHint, match="learning rate"):
+    with np.errstate(all="ignore"), pytest.warns(hints.TrainingHint, match="learning rate"):
         history = model.fit(x, y, batch_size=4, epochs=5, callbacks=[count, callbacks.TerminateOnNaN()], verbose=0)
     assert not math.isfinite(steps[-1])
     assert all(math.isfinite(s) for s in steps[:-1])  # it stopped at the first bad batch
@@ -472,3 +472,17 @@ def test_old_lr_argument_and_to_json():
         "Dense",
         "Dense",
     ]
+
+
+def test_test_on_batch_reports_the_loss_evaluate_reports_weight_penalty_included():
+    rng = np.random.default_rng(0)
+    x, y = rng.random((16, 4)), rng.integers(0, 3, 16)
+    model = sn.Sequential(
+        [layers.Dense(3, activation="softmax", kernel_regularizer=sn.regularizers.l2(0.5), input_shape=(4,))], seed=0
+    )
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    penalty = model.regularization_loss()
+    assert penalty > 0.1
+    plain = model.loss(y, model.predict(x, verbose=0))
+    assert model.test_on_batch(x, y) == pytest.approx(plain + penalty, rel=1e-6)
+    assert model.test_on_batch(x, y) == pytest.approx(model.evaluate(x, y, batch_size=16, verbose=0), rel=1e-6)

@@ -64,14 +64,14 @@ print(sn.gradcheck.check_layer(BadDense(3), rng.normal(size=(4, 5))))
 # ## Your own layer
 #
 # **Exercise.** A leaky ReLU lets a little gradient through where the unit is off: `y = x` where `x > 0`, else
-# `y = alpha * x`. The forward is written; write the backward. The layer contract (see `help(sn.layer.Layer)`):
+# `y = alpha * x`. The forward is written; write the backward. The layer contract (see `help(sn.layers.Layer)`):
 # `forward` keeps what `backward` needs, `backward(dy)` returns `dx` and must not change `dy`.
 # `exercises.check_layer` checks the contract, then the gradients alone, then inside a model, then that the model
 # trains.
 
 
 # %%
-class LeakyReLU(sn.layer.Layer):
+class LeakyReLU(sn.layers.Layer):
     def __init__(self, alpha=0.1, **kwargs):
         super().__init__(**kwargs)
         self.alpha = alpha

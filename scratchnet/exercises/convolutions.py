@@ -4,9 +4,10 @@
 - ``conv2d_forward(x, W, b, stride=1) -> z`` and ``conv2d_backward(x, W, dz, stride=1) -> (dx, dW, db)``.
 
 Images are channels-last, ``x: (N, H, W, C)``, the kernel is Keras's ``W: (kh, kw, C, F)``, and the padding is
-'valid' (only windows that fit). The reference answers run scratchnet's own :class:`~scratchnet.conv.Conv2D`, so
-an exercise teaches exactly what the library does; the independent answers are finite differences of a forward
-written here from the definition. Max pooling's exercises are in :mod:`scratchnet.exercises.pooling`.
+'valid' (only windows that fit). The reference answers run scratchnet's own
+:class:`~scratchnet.layers.convolution.Conv2D`, so an exercise teaches exactly what the library does; the
+independent answers are finite differences of a forward written here from the definition. Max pooling's
+exercises are in :mod:`scratchnet.exercises.pooling`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import itertools
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from scratchnet.conv import Conv2D
-from scratchnet.conv import im2col as _window_view
 from scratchnet.exercises._core import Exercise, numeric_gradient, register
+from scratchnet.layers.convolution import Conv2D
+from scratchnet.layers.convolution import im2col as _window_view
 
 SIZE_RULE = "Ho = (H - kh) // stride + 1 and Wo = (W - kw) // stride + 1 ('valid': only windows that fit)"
 

@@ -4,7 +4,7 @@
 
 Images are channels-last, ``x: (N, H, W, C)``, and the windows sit side by side (``MaxPooling2D(size)``, whose
 strides default to its pool size), 'valid': a last row or column that does not fill a window is dropped. The
-reference answers run scratchnet's own :class:`~scratchnet.pooling.MaxPooling2D`; the independent answers are
+reference answers run scratchnet's own :class:`~scratchnet.layers.pooling.MaxPooling2D`; the independent answers are
 finite differences of a max pooling written here with a reshape.
 
 The tie rule: when several inputs of a window share the maximum, the whole gradient goes to the first of them in
@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from scratchnet.exercises._core import Exercise, numeric_gradient, register
-from scratchnet.pooling import MaxPooling2D
+from scratchnet.layers.pooling import MaxPooling2D
 
 
 # --- the definition, written independently of the layer (for the finite differences) ----------------------------

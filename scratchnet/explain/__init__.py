@@ -35,28 +35,9 @@ import numpy as np
 from scratchnet import checks, fused, losses
 from scratchnet.explain.printer import SHOW, WIDTH, _first_rows, _list, _Printer, _shape, _summary, _window, _wrap
 from scratchnet.explain.steps import _backward_stack, _forward_stack, _norm, _num, _Seen
-from scratchnet.inspection import detached_copy, is_model, leaf_layers
+from scratchnet.models.inspection import detached_copy, is_model, leaf_layers
 
 __all__ = ["detached_copy", "explain", "is_model", "leaf_layers"]
-
-_LOSSES = {
-    (losses.SparseCategoricalCrossentropy, False): ("L = -mean_i log p[i, y_i]", "dp = -onehot(y) / (N * p)"),
-    (losses.SparseCategoricalCrossentropy, True): (
-        "L = -mean_i log_softmax(z)[i, y_i]",
-        "dz = (softmax(z) - onehot(y)) / N",
-    ),
-    (losses.CategoricalCrossentropy, False): ("L = -mean_i sum_c y * log(p)", "dp = -y / (N * p)"),
-    (losses.CategoricalCrossentropy, True): ("L = -mean_i sum_c y * log_softmax(z)", "dz = (softmax(z) - y) / N"),
-    (losses.MeanSquaredError, False): ("L = mean((p - y) ** 2)", "dp = 2 * (p - y) / (N * D)"),
-    (losses.BinaryCrossentropy, False): (
-        "L = -mean(y * log(p) + (1 - y) * log(1 - p))",
-        "dp = (p - y) / (p * (1 - p)) / (N * D)",
-    ),
-    (losses.BinaryCrossentropy, True): (
-        "L = mean(max(z, 0) - z * y + log(1 + exp(-|z|)))",
-        "dz = (sigmoid(z) - y) / (N * D)",
-    ),
-}
 
 
 def explain(model, x, y=None, print_fn: Callable[[str], object] = print, examples: int = 2, full: bool = False) -> None:
@@ -147,9 +128,7 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
     is_fused = net.fused_backward is not None
     from_logits = getattr(loss_fn, "from_logits", False)
     output = "z" if from_logits else "p"
-    forward_formula, backward_formula = _LOSSES.get(
-        (type(loss_fn), from_logits), ("L = loss(y, p)", "dp = loss.backward(y, p)")
-    )
+    forward_formula, backward_formula = losses.formulas(loss_fn)  # as the loss's docstring writes them
     out.blank()
     what_output = "the model's output, logits (from_logits=True)" if from_logits else "the model's output"
     out.section("LOSS", f"{loss_fn.name}: {output} is {what_output}, y the labels")

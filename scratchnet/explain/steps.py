@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from scratchnet import fused
-from scratchnet.conv import Conv2D
 from scratchnet.explain.printer import (
     FORMULA_WIDTH,
     SHOW,
@@ -25,9 +24,10 @@ from scratchnet.explain.printer import (
     _shape,
     _window,
 )
-from scratchnet.inspection import is_model
 from scratchnet.layers import Activation, Dense, Dropout, Flatten, Layer
-from scratchnet.pooling import AveragePooling2D, MaxPooling2D
+from scratchnet.layers.convolution import Conv2D
+from scratchnet.layers.pooling import AveragePooling2D, MaxPooling2D
+from scratchnet.models.inspection import is_model
 
 # Each activation as the Dense docstring writes it: the forward from z, the backward giving dz from dy and y
 # (written with the output y, as in scratchnet.nn), and why that backward looks the way it does.

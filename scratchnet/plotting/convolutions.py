@@ -29,10 +29,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from scratchnet import checks
-from scratchnet.conv import Conv2D
-from scratchnet.inspection import leaf_layers
+from scratchnet.layers.convolution import Conv2D
+from scratchnet.layers.pooling import AveragePooling2D, MaxPooling2D
+from scratchnet.models.inspection import leaf_layers
 from scratchnet.plotting._common import _check_finite_weights, _new_figure
-from scratchnet.pooling import AveragePooling2D, MaxPooling2D
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -86,13 +86,8 @@ _inside_fit = [0]  # fit's own validation calls evaluate: those are not the prog
 def _patch_recording() -> None:
     import scratchnet.models as models
 
-    owners = {models.Sequential}
-    for name in ("training", "functional"):
-        try:
-            module = __import__(f"scratchnet.{name}", fromlist=["*"])
-        except ImportError:
-            continue
-        owners.update(cls for cls in vars(module).values() if isinstance(cls, type) and hasattr(cls, "evaluate"))
+    # Patch evaluate and fit where they are defined: the class in every model's MRO that owns them.
+    owners = {base for cls in (models.Sequential, models.Model, models.Functional) for base in cls.__mro__}
     for cls in owners:
         if "evaluate" in vars(cls):
             cls.evaluate = _recording_evaluate(cls.evaluate)

@@ -139,6 +139,7 @@ EXPECTED_TEXT = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(EXPECTED_TEXT))
 def test_when_every_mirror_fails_the_error_says_why_and_nothing_is_left(tiny, mirrors, monkeypatch, fault):
     monkeypatch.setattr(_download, "READ_TIMEOUT", 0.2)
@@ -283,6 +284,7 @@ print(sha256_hex(payload))
 """
 
 
+@pytest.mark.slow
 def test_two_processes_downloading_the_same_file_both_end_with_a_good_file(tiny, fault_server, tmp_path):
     fault_server.files.update(tiny.blobs)
     fault_server.script("a", then="trickle")  # 10 pieces 30 ms apart: the two downloads overlap

@@ -2,7 +2,7 @@
 
 Each class docstring has a Forward/Backward block that mirrors its code line by line, in the notation of
 ``docs/backprop.md``. The contract they all follow (``params``, ``grads``, ``build``, ``forward``, ``backward``)
-is in :mod:`scratchnet.layer`.
+is in :mod:`scratchnet.layers.base`.
 
 Layers never divide by the batch size: the 1/N of the batch mean lives in the loss's backward only.
 """
@@ -16,34 +16,10 @@ from collections.abc import Callable
 import numpy as np
 
 from scratchnet import initializers, regularizers, speed
-from scratchnet.activations import Activation, ReLU, Sigmoid, Softmax, Tanh
-from scratchnet.conv import Conv2D
-from scratchnet.layer import Layer
-from scratchnet.normalization import Normalization
-from scratchnet.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, Reshape
-from scratchnet.symbolic import Input, InputLayer
+from scratchnet.layers.activations import Activation
+from scratchnet.layers.base import Layer
 
-__all__ = [
-    "Activation",
-    "AveragePooling2D",
-    "Conv2D",
-    "Dense",
-    "Dropout",
-    "Flatten",
-    "GlobalAveragePooling2D",
-    "Input",
-    "InputLayer",
-    "Layer",
-    "MaxPooling2D",
-    "Normalization",
-    "ReLU",
-    "Reshape",
-    "Sigmoid",
-    "Softmax",
-    "Tanh",
-    "get",
-    "register",
-]
+__all__ = ["Dense", "Dropout", "Flatten", "Reshape"]
 
 
 class Dense(Layer):
@@ -240,37 +216,55 @@ class Dropout(Layer):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
-LAYERS: dict[str, type[Layer]] = {
-    cls.__name__: cls for cls in (Activation, Dense, Dropout, Flatten, InputLayer, ReLU, Sigmoid, Softmax, Tanh)
-}
-# The image layers live in their own modules (scratchnet.conv, scratchnet.pooling).
-LAYERS.update(
-    {
-        cls.__name__: cls
-        for cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Normalization, Reshape)
-    }
-)
+class Reshape(Layer):
+    """Gives each example a new shape, e.g. rows of 784 pixels -> (28, 28, 1) images for a Conv2D.
 
+    Forward:   y  = x.reshape(N, *target_shape)    x: (N, ...)  ->  y: (N, *target_shape)
+    Backward:  dx = dy.reshape(x.shape)            (N, ...)     a reshape moves no numbers
 
-def register(cls: type[Layer]) -> type[Layer]:
-    """Make ``cls`` known by its class name to :func:`get` (and so to ``load_model``); returns ``cls``."""
-    LAYERS[cls.__name__] = cls
-    return cls
+    Args:
+        target_shape: the shape of one example, without the batch axis; one entry may be -1 (inferred).
 
+    >>> import numpy as np
+    >>> Reshape((28, 28, 1))(np.zeros((2, 28, 28))).shape
+    (2, 28, 28, 1)
+    """
 
-def get(class_name: str, custom_objects: dict | None = None) -> type[Layer]:
-    """The layer class called ``class_name`` (used when loading a saved model): ``custom_objects`` first."""
-    if custom_objects and class_name in custom_objects:
-        return custom_objects[class_name]
-    if class_name in LAYERS:
-        return LAYERS[class_name]
-    raise ValueError(f"Unknown layer class. Expected one of {sorted(LAYERS)}. Received: {class_name!r}.")
+    def __init__(self, target_shape, **kwargs):
+        try:
+            target = tuple(int(d) for d in target_shape)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "Reshape expected `target_shape` to be a tuple of ints, the shape of one example without the "
+                f"batch axis, such as (28, 28, 1). Received: target_shape={target_shape!r}."
+            ) from None
+        if any(d == 0 or d < -1 for d in target) or target.count(-1) > 1:
+            raise ValueError(
+                "Reshape expected `target_shape` to hold positive sizes and at most one -1 (inferred). "
+                f"Received: target_shape={target_shape!r}."
+            )
+        super().__init__(**kwargs)
+        self.target_shape = target
 
+    def compute_output_shape(self, input_shape):
+        size = math.prod(input_shape)
+        known = math.prod(d for d in self.target_shape if d != -1)
+        if -1 in self.target_shape and size % known == 0:
+            return tuple(size // known if d == -1 else d for d in self.target_shape)
+        if -1 not in self.target_shape and known == size:
+            return self.target_shape
+        raise ValueError(
+            f"Reshape '{self.name}' cannot give each example of shape {tuple(input_shape)} ({size} values) the "
+            f"shape {self.target_shape} ({known} values{' times a whole number' if -1 in self.target_shape else ''})."
+            f" Received: input shape {(None, *input_shape)}. The number of values per example must not change."
+        )
 
-def __getattr__(name: str):
-    # A Keras program asks for layers scratchnet does not have (LSTM, Conv2D before it exists, TextVectorization):
-    # say in one line what there is, instead of a bare "no attribute".
-    raise AttributeError(
-        f"module 'scratchnet.layers' has no attribute {name!r}: scratchnet's layers are {', '.join(sorted(LAYERS))} "
-        "(no recurrent or embedding layers). See scratchnet.layer.Layer to write your own."
-    )
+    def forward(self, x, training=False):
+        self.x_shape = x.shape
+        return x.reshape(x.shape[0], *self.compute_output_shape(x.shape[1:]))
+
+    def backward(self, dy):
+        return dy.reshape(self.x_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "target_shape": list(self.target_shape)}

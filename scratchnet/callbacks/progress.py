@@ -39,9 +39,10 @@ from typing import TextIO
 
 import numpy as np
 
+from scratchnet.callbacks.base import Callback, Logs
 from scratchnet.notebook import in_jupyter
 
-__all__ = ["Progbar"]
+__all__ = ["Progbar", "ProgbarLogger"]
 
 # The clock every timing in this module reads; a test may replace it with a fake one.
 _clock = time.monotonic
@@ -251,3 +252,84 @@ def _format_value(value: object) -> str:
         value = float(value)
         return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
     return str(value)
+
+
+class ProgbarLogger(Callback):
+    """Prints the progress bar of ``fit`` (one per epoch, headed ``Epoch 3/5``), ``evaluate`` and ``predict``.
+
+    Reads ``verbose``, ``epochs`` and ``steps`` from ``params``. As in Keras 2, the ``Epoch i/n`` header is
+    printed only when there is more than one epoch; the final line of each epoch is drawn at ``on_epoch_end``,
+    so it shows the epoch's logs, validation metrics included; and an ``evaluate`` run inside ``fit`` (between
+    ``on_train_begin`` and ``on_train_end``) stays silent, since its results appear on the epoch's line.
+
+    Args:
+        file: Stream to print to; ``None`` means ``sys.stdout`` at the time of printing.
+    """
+
+    def __init__(self, file: TextIO | None = None) -> None:
+        super().__init__()
+        self.file = file
+        self.progbar: Progbar | None = None
+        self.seen = 0  # steps done in the current epoch / evaluate / predict
+        self._in_fit = False
+
+    @property
+    def verbose(self) -> int:
+        verbose = self.params.get("verbose", 1)
+        return 1 if verbose == "auto" else verbose
+
+    def _start(self) -> None:
+        self.seen = 0
+        self.progbar = Progbar(self.params.get("steps"), verbose=self.verbose, file=self.file)
+
+    def _update(self, batch: int, logs: Logs | None) -> None:
+        if self.progbar is None:
+            self._start()
+        self.seen = batch + 1
+        self.progbar.update(self.seen, logs, finalize=False)
+
+    def _finalize(self, logs: Logs | None) -> None:
+        if self.progbar is None:
+            return
+        # Normally seen == steps. If training stopped mid-epoch, the final line says so: "12/1875 [>....]".
+        self.progbar.update(self.seen, logs, finalize=True)
+        self.progbar = None
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        self._in_fit = True
+
+    def on_train_end(self, logs: Logs | None = None) -> None:
+        self._in_fit = False
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        epochs = self.params.get("epochs", 1)
+        if self.verbose and epochs > 1:
+            print(f"Epoch {epoch + 1}/{epochs}", file=self.file, flush=True)  # file=None: sys.stdout
+        self._start()
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        self._update(batch, logs)
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        self._finalize(logs)
+
+    def on_test_begin(self, logs: Logs | None = None) -> None:
+        if not self._in_fit:
+            self._start()
+
+    def on_test_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        if not self._in_fit:
+            self._update(batch, logs)
+
+    def on_test_end(self, logs: Logs | None = None) -> None:
+        if not self._in_fit:
+            self._finalize(logs)
+
+    def on_predict_begin(self, logs: Logs | None = None) -> None:
+        self._start()
+
+    def on_predict_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        self._update(batch, None)  # predictions are no metrics: show the bar alone
+
+    def on_predict_end(self, logs: Logs | None = None) -> None:
+        self._finalize(None)

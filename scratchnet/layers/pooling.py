@@ -1,8 +1,8 @@
-"""Pooling layers (max, average, global average) and Reshape: no parameters, only a forward and a backward.
+"""Pooling layers (max, average, global average): no parameters, only a forward and a backward.
 
-A pooling layer cuts the image into windows with the same :func:`scratchnet.conv.im2col` a convolution uses,
-and reduces each window to one number per channel. Its backward hands each output's gradient back to the window
-it came from with :func:`scratchnet.conv.col2im`:
+A pooling layer cuts the image into windows with the same :func:`scratchnet.layers.convolution.im2col` a
+convolution uses, and reduces each window to one number per channel. Its backward hands each output's gradient
+back to the window it came from with :func:`scratchnet.layers.convolution.col2im`:
 
     max:      the whole gradient goes to the one input that was the maximum (the others did not matter);
     average:  every input of the window gets an equal share, dy / (number of inputs averaged).
@@ -12,12 +12,11 @@ Images are channels-last, ``(N, H, W, C)``, as in Keras; pooling works on each c
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from scratchnet import speed
-from scratchnet.conv import (
+from scratchnet.layers.base import Layer
+from scratchnet.layers.convolution import (
     _channels_last_shape,
     _check_images,
     _data_format,
@@ -28,9 +27,8 @@ from scratchnet.conv import (
     im2col,
     same_padding,
 )
-from scratchnet.layer import Layer
 
-__all__ = ["AveragePooling2D", "GlobalAveragePooling2D", "MaxPooling2D", "Reshape"]
+__all__ = ["AveragePooling2D", "GlobalAveragePooling2D", "MaxPooling2D"]
 
 
 class _Pooling2D(Layer):
@@ -207,57 +205,3 @@ class GlobalAveragePooling2D(Layer):
 
     def get_config(self):
         return {**super().get_config(), "keepdims": self.keepdims}
-
-
-class Reshape(Layer):
-    """Gives each example a new shape, e.g. rows of 784 pixels -> (28, 28, 1) images for a Conv2D.
-
-    Forward:   y  = x.reshape(N, *target_shape)    x: (N, ...)  ->  y: (N, *target_shape)
-    Backward:  dx = dy.reshape(x.shape)            (N, ...)     a reshape moves no numbers
-
-    Args:
-        target_shape: the shape of one example, without the batch axis; one entry may be -1 (inferred).
-
-    >>> import numpy as np
-    >>> Reshape((28, 28, 1))(np.zeros((2, 28, 28))).shape
-    (2, 28, 28, 1)
-    """
-
-    def __init__(self, target_shape, **kwargs):
-        try:
-            target = tuple(int(d) for d in target_shape)
-        except (TypeError, ValueError):
-            raise ValueError(
-                "Reshape expected `target_shape` to be a tuple of ints, the shape of one example without the "
-                f"batch axis, such as (28, 28, 1). Received: target_shape={target_shape!r}."
-            ) from None
-        if any(d == 0 or d < -1 for d in target) or target.count(-1) > 1:
-            raise ValueError(
-                "Reshape expected `target_shape` to hold positive sizes and at most one -1 (inferred). "
-                f"Received: target_shape={target_shape!r}."
-            )
-        super().__init__(**kwargs)
-        self.target_shape = target
-
-    def compute_output_shape(self, input_shape):
-        size = math.prod(input_shape)
-        known = math.prod(d for d in self.target_shape if d != -1)
-        if -1 in self.target_shape and size % known == 0:
-            return tuple(size // known if d == -1 else d for d in self.target_shape)
-        if -1 not in self.target_shape and known == size:
-            return self.target_shape
-        raise ValueError(
-            f"Reshape '{self.name}' cannot give each example of shape {tuple(input_shape)} ({size} values) the "
-            f"shape {self.target_shape} ({known} values{' times a whole number' if -1 in self.target_shape else ''})."
-            f" Received: input shape {(None, *input_shape)}. The number of values per example must not change."
-        )
-
-    def forward(self, x, training=False):
-        self.x_shape = x.shape
-        return x.reshape(x.shape[0], *self.compute_output_shape(x.shape[1:]))
-
-    def backward(self, dy):
-        return dy.reshape(self.x_shape)
-
-    def get_config(self):
-        return {**super().get_config(), "target_shape": list(self.target_shape)}

@@ -12,7 +12,7 @@ import os
 import tempfile
 import warnings
 
-from scratchnet.callback import Callback, Logs, _auto_mode, _logs, _python_scalar
+from scratchnet.callbacks.base import Callback, Logs, _auto_mode, _logs, _python_scalar
 
 __all__ = ["CSVLogger", "ModelCheckpoint"]
 

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from scratchnet import checks
-from scratchnet.callback import Callback, Logs, _auto_mode
+from scratchnet.callbacks.base import Callback, Logs, _auto_mode
 
 __all__ = ["EarlyStopping", "TerminateOnNaN"]
 

@@ -101,7 +101,8 @@ class Layer:
             raise TypeError(
                 f"{cls.__name__} defines call(), Keras's way. A scratchnet layer implements forward(x, "
                 "training=False) and backward(dy) instead: there is no autograd, the backward is written out (see "
-                "scratchnet.layer.Layer, and check it with scratchnet.gradcheck.check_layer). To run a model with "
+                "scratchnet.layers.base.Layer, and check it with scratchnet.gradcheck.check_layer). To run a model "
+                "with "
                 "dropout active at inference (MC dropout), call model(x, training=True)."
             )
 
@@ -147,7 +148,7 @@ class Layer:
         """Run ``forward`` on ``x``, building the layer first if needed (like calling a Keras layer).
 
         Called on a placeholder of the functional API (``layer(sn.Input(shape=...))``), it computes nothing and
-        returns the placeholder of its output (see :mod:`scratchnet.symbolic`).
+        returns the placeholder of its output (see :mod:`scratchnet.layers.input_layer`).
         """
         if getattr(x, "is_symbolic", False):
             return x.through(self)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from scratchnet import nn
-from scratchnet.layer import Layer
+from scratchnet.layers.base import Layer
 
 __all__ = ["Activation", "ReLU", "Sigmoid", "Softmax", "Tanh", "linear", "relu", "sigmoid", "softmax", "tanh"]
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from scratchnet import checks, fused, hints, losses, optimizers, speed
-from scratchnet.callbacks import CallbackList
+from scratchnet.callbacks.callback_list import CallbackList
 from scratchnet.metrics import check_names as check_metric_names
 from scratchnet.metrics import get as get_metric
 
@@ -70,7 +70,7 @@ class Trainer:
         self.optimizer: optimizers.Optimizer | None = None
         self.loss: losses.Loss | None = None
         self.metric_names: list[str] = []
-        self.fused_backward = None  # chosen at compile: see scratchnet/fused.py
+        self.fused_loss = None  # chosen at compile: fused.SoftmaxCrossentropy, fused.SigmoidBinaryCrossentropy or None
         self.stop_training = False
         self.history = None
         self.train_range: tuple[float, float] | None = None  # (min, max) of the inputs fit() last saw
@@ -115,7 +115,7 @@ class Trainer:
 
     def choose_backward(self) -> None:
         """Decide, once, whether backprop starts with the fused gradient (:func:`scratchnet.fused.choose`)."""
-        self.fused_backward = fused.choose(self, self.loss)
+        self.fused_loss = fused.choose(self, self.loss)
 
     # --- fit ----------------------------------------------------------------------------------------------------
     def fit(
@@ -337,6 +337,7 @@ class Trainer:
         logs = RunningMeans(["loss", *self.metric_names]).add(
             len(x), self.loss.forward(y, y_pred), self._metric_values(y, y_pred)
         )
+        logs["loss"] += self.regularization_loss()  # the loss evaluate and fit show: with the weight penalties
         return _results(logs, return_dict)
 
     def _metric_values(self, y: np.ndarray, y_pred: np.ndarray) -> list[float]:

@@ -18,7 +18,7 @@ import io
 import os
 from pathlib import Path
 
-from scratchnet.callback import Callback
+from scratchnet.callbacks.base import Callback
 from scratchnet.notebook import in_jupyter
 
 __all__ = ["LivePlot"]

@@ -1,95 +1,37 @@
-"""The speed tricks, all in one room, behind one switch.
-
-``layers.py``, ``optimizers.py``, ``losses.py`` and ``metrics.py`` are written the way a textbook writes them:
-each layer keeps its parameters in its own arrays, a backward computes ``dW = x.T @ dz`` as a new array, Adam is
-the paper's three lines. Where a faster form of the *same* arithmetic exists, the plain code asks this module
-(``if speed.enabled(): ...``) and the faster form lives here, with what it buys. Every number quoted below was
-measured with ``benchmarks/train_speed.py`` on this project's 2-core machine (the exercise model: 784 -> 128 relu
--> 10 softmax, Adam, batch 32, Fashion-MNIST); ``benchmarks/README.md`` keeps the ledger.
-
-    scratchnet.speed.enabled()            # True unless switched off
-    with scratchnet.speed.disabled():     # the plain textbook path, every trick off
-        model.fit(x, y)
-
-Both paths compute the same numbers (the tests train the same seeded model both ways and compare the weights to
-1e-10); they differ only in how many arrays are allocated, copied and touched per step. The tricks:
-
-1. :class:`FlatParameters` — all parameters in one vector θ, all gradients in one vector dθ.
-2. :func:`dense_backward_into` — Dense's gradients written into dθ with ``out=``, no new arrays.
-3. :func:`adam_update` — Adam in place with one reused scratch vector.
-4. :func:`flush_denormals` — optimizer state stuck among denormal numbers is set to 0.
-5. :func:`blas_threads` — small matmuls on one BLAS thread.
-6. :func:`mean` — a batch mean as ``sum / N`` instead of ``ndarray.mean()``.
-7. :func:`im2col_rows` — Conv2D's patch matrix copied into a buffer reused between batches.
-8. :func:`max_pool_forward`, :func:`max_pool_backward` — max pooling by window offsets, no copy of the windows.
-
-For the convolution tricks, measured on the course model (Conv2D(64, 3x3) -> MaxPool -> Conv2D(64, 3x3) ->
-MaxPool -> Dense(128) -> Dense(10), Adam, batch 32, float32, one BLAS thread) with
-``python benchmarks/train_speed.py --model cnn --steps 150 --data-dir ../shared/data`` (``--readable`` for the
-plain path), on the shared 2-core machine (±20 % between runs):
-
-    ms per training step                                       plain    with the trick
-    max pooling by window offsets                              26-28    15-17    (most of the gain)
-    im2col into a reused buffer, per call                      0.165    0.127 ms (second conv's patches)
+"""Tricks for a training step of a dense network: one flat θ and dθ, Dense writing into dθ, Adam in place,
+denormals flushed, batch means as sum / N. Measured on the exercise model (784 -> 128 relu -> 10 softmax, Adam,
+batch 32), see :mod:`scratchnet.speed`.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+import weakref
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
-from scratchnet import blas
+from scratchnet.speed.switch import enabled
 
 __all__ = [
     "FLUSH_DENORMALS_EVERY",
     "FlatParameters",
     "adam_update",
-    "blas_threads",
     "dense_backward_into",
-    "disabled",
-    "enabled",
     "flat_parameters",
     "flush_denormals",
-    "im2col_rows",
-    "max_pool_backward",
-    "max_pool_forward",
+    "is_flat",
     "mean",
     "separate_parameters",
 ]
-
-_enabled = True
-
-
-def enabled() -> bool:
-    """Whether the speed tricks are on (they are, unless inside ``with speed.disabled():``)."""
-    return _enabled
-
-
-@contextlib.contextmanager
-def disabled() -> Iterator[None]:
-    """Run the ``with`` block on the plain textbook path: no trick of this module is used inside it.
-
-    >>> import scratchnet as sn
-    >>> with sn.speed.disabled():
-    ...     sn.speed.enabled()
-    False
-    >>> sn.speed.enabled()
-    True
-    """
-    global _enabled
-    previous, _enabled = _enabled, False
-    try:
-        yield
-    finally:
-        _enabled = previous
 
 
 # --------------------------------------------------------------------------------------------------------------
 # 1. One flat vector θ for all parameters, one dθ for all gradients
 # --------------------------------------------------------------------------------------------------------------
+
+
+# Each model's packed parameters, kept here rather than on the model: a copy of a model (which does not share
+# them) packs its own, and a model that is garbage-collected takes its entry with it.
+_FLAT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class FlatParameters:
@@ -147,23 +89,24 @@ class FlatParameters:
                 layer.grads[key] = g
         return True
 
-    def __deepcopy__(self, memo):
-        # A deep copy of the views would no longer be views of the copied θ: the copy of a model packs anew.
-        return None
-
 
 def flat_parameters(model) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """``([θ], [dθ])`` for ``model``'s optimizer, packing (or repacking) the model's parameters when needed."""
-    flat = model.__dict__.get("_flat")
+    flat = _FLAT.get(model)
     if flat is None or flat.structure != model.structure_version or flat.dtype != model.dtype or not flat.refresh():
-        flat = model._flat = FlatParameters(model.parameter_slots(), model.dtype)
+        flat = _FLAT[model] = FlatParameters(model.parameter_slots(), model.dtype)
         flat.structure = model.structure_version
     return [flat.theta], [flat.dtheta]
 
 
+def is_flat(model) -> bool:
+    """Whether ``model``'s parameters are packed in one θ now (by :func:`flat_parameters`)."""
+    return model in _FLAT
+
+
 def separate_parameters(model) -> None:
     """Undo :class:`FlatParameters`: give every layer its own parameter and gradient arrays again."""
-    if model.__dict__.pop("_flat", None) is None:
+    if _FLAT.pop(model, None) is None:
         return
     for layer, key in model.parameter_slots():
         layer.params[key] = layer.params[key].copy()
@@ -260,26 +203,6 @@ def flush_denormals(optimizer) -> None:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# 5. Small matmuls on one BLAS thread
-# --------------------------------------------------------------------------------------------------------------
-
-
-def blas_threads(multiply_adds: int):
-    """A context in which the small matmuls of ``fit``/``evaluate``/``predict`` run on one BLAS thread.
-
-    What it buys: with another program keeping one of the two cores busy, 2.6 -> 0.84 s an epoch (two threads
-    make every small matmul wait for the thread that cannot run); on an idle machine, within a few percent of
-    two threads. The rule and its opt-outs are in :mod:`scratchnet.blas`.
-
-    Args:
-        multiply_adds: multiply-adds of the largest matmul of one batch.
-    """
-    if not _enabled:
-        return contextlib.nullcontext()
-    return blas.threads_for(multiply_adds)
-
-
-# --------------------------------------------------------------------------------------------------------------
 # 6. Batch means as sum / N
 # --------------------------------------------------------------------------------------------------------------
 
@@ -291,75 +214,6 @@ def mean(a: np.ndarray) -> float:
     costs ~4 µs a call, and ``fit`` takes the loss and each metric's mean on every step. Same number either way
     (to rounding).
     """
-    if _enabled:
+    if enabled():
         return float(a.sum()) / max(a.size, 1)
     return float(a.mean()) if a.size else 0.0
-
-
-# --------------------------------------------------------------------------------------------------------------
-# 7. Conv2D's patches in a reused buffer, 8. max pooling by window offsets
-# --------------------------------------------------------------------------------------------------------------
-
-
-def im2col_rows(owner, xp: np.ndarray, window: tuple[int, int], strides: tuple[int, int]) -> np.ndarray:
-    """The patch rows ``(N*Ho*Wo, kh*kw*C)`` of the readable ``im2col(...).transpose(...).reshape(...)``,
-    copied into a buffer kept on ``owner`` and reused from one batch to the next.
-
-    What it buys: the readable reshape allocates a fresh patch matrix every step (8.9 MB for the course's
-    second convolution at batch 32); this writes into one buffer instead. Measured: 0.165 -> 0.127 ms per call,
-    since malloc mostly hands the freed matrix straight back. The buffer is as large as the largest batch seen;
-    a smaller batch (the last one of an epoch) uses its first rows, so it never grows with the dataset.
-    """
-    sh, sw = strides
-    windows = sliding_window_view(xp, window, axis=(1, 2))[:, ::sh, ::sw].transpose(0, 1, 2, 4, 5, 3)  # a view
-    n, ho, wo, kh, kw, c = windows.shape
-    rows, width = n * ho * wo, kh * kw * c
-    buffer = getattr(owner, "_cols_buffer", None)
-    if buffer is None or buffer.dtype != xp.dtype or buffer.shape[1] != width or buffer.shape[0] < rows:
-        buffer = owner._cols_buffer = np.empty((rows, width), dtype=xp.dtype)
-    cols = buffer[:rows]
-    np.copyto(cols.reshape(windows.shape), windows)
-    return cols
-
-
-def max_pool_forward(xp: np.ndarray, pool: tuple[int, int], strides: tuple[int, int]) -> np.ndarray:
-    """Max pooling as ``np.maximum`` over the ph*pw offsets of a window: the readable path's y.
-
-    What it buys: the readable path copies every window into an (N, Ho, Wo, C, ph*pw) array and runs argmax
-    along its short last axis, which NumPy does row by row; here each offset is one elementwise maximum over
-    a strided view of the input, with no copy of the windows. The winners are found in the backward
-    (:func:`max_pool_backward`), from ``xp`` and ``y``. Measured for the course's first pooling,
-    (32, 26, 26, 64) float32: 0.2 ms instead of about 4 ms (argmax) + 2 ms (take_along_axis).
-    """
-    ph, pw = pool
-    sh, sw = strides
-    _, hp, wp, _ = xp.shape
-    ho, wo = (hp - ph) // sh + 1, (wp - pw) // sw + 1
-    y = xp[:, 0 : sh * ho : sh, 0 : sw * wo : sw, :].copy()
-    for a in range(ph):
-        for b in range(pw):
-            np.maximum(y, xp[:, a : a + sh * ho : sh, b : b + sw * wo : sw, :], out=y)
-    return y
-
-
-def max_pool_backward(dy: np.ndarray, xp: np.ndarray, y: np.ndarray, pool, strides) -> np.ndarray:
-    """The backward of :func:`max_pool_forward`, with the readable path's tie rule.
-
-    Offsets are visited in row-major order; an input gets its window's dy if it equals the window's maximum
-    and no earlier offset of that window did: the first maximum wins, as ``argmax`` picks it.
-
-    What it buys: no one-hot (N, Ho, Wo, C, ph*pw) array and no argmax; per offset one comparison and one
-    strided add. Course's first pooling: about 0.8 ms instead of 4-5 ms.
-    """
-    ph, pw = pool
-    sh, sw = strides
-    _, ho, wo, _ = dy.shape
-    dxp = np.zeros(xp.shape, dtype=dy.dtype)
-    taken = np.zeros(y.shape, dtype=bool)  # windows whose maximum has been given its gradient
-    for a in range(ph):
-        for b in range(pw):
-            rows, cols = slice(a, a + sh * ho, sh), slice(b, b + sw * wo, sw)
-            won = (xp[:, rows, cols, :] == y) & ~taken
-            taken |= won
-            dxp[:, rows, cols, :] += dy * won
-    return dxp

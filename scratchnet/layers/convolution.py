@@ -13,7 +13,7 @@ overlapping patches, so it receives the sum of their gradients.
 
 Shapes are channels-last as in Keras: images ``(N, H, W, C)``, kernel ``(kh, kw, C_in, C_out)``, so weights can
 be copied from a Keras model with ``set_weights``. The helpers below (sizes, padding) are shared with
-:mod:`scratchnet.pooling`.
+:mod:`scratchnet.layers.pooling`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from scratchnet import initializers, regularizers, speed
-from scratchnet.activations import Activation
-from scratchnet.layer import Layer
+from scratchnet.layers.activations import Activation
+from scratchnet.layers.base import Layer
 
 __all__ = ["Conv2D", "col2im", "conv_output_size", "im2col", "same_padding"]
 
@@ -332,10 +332,12 @@ class Conv2D(Layer):
         """Backward through the convolution alone (``z = conv(x, W) + b``), given ``dz`` = ∂L/∂z."""
         n, ho, wo, f = dz.shape
         dz2 = dz.reshape(n * ho * wo, f)
-        # Written *into* the gradient arrays: the model may have made them views into its flat vector dθ.
-        np.matmul(self.cols.T, dz2, out=self.grads["W"].reshape(-1, f))
-        if self.use_bias:
-            np.sum(dz2, axis=0, out=self.grads["b"])
+        if speed.enabled():
+            speed.conv_grads_into(self, dz2)  # the same two lines, written into the model's dθ
+        else:
+            self.grads["W"] = (self.cols.T @ dz2).reshape(self.params["W"].shape)  # (kh, kw, C, F)
+            if self.use_bias:
+                self.grads["b"] = dz2.sum(axis=0)
         if not self.needs_input_grad:
             return None
         kh, kw = self.kernel_size
@@ -366,5 +368,5 @@ class Conv2D(Layer):
 
 
 def _activation_step(activation, name: str):
-    """The activation as its own chain-rule step, the :class:`scratchnet.activations.Activation` Dense uses."""
+    """The activation as its own chain-rule step, the :class:`scratchnet.layers.activations.Activation` Dense uses."""
     return Activation(activation, name=name)

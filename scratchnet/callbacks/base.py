@@ -1,7 +1,29 @@
-"""The callback contract: the hooks ``fit``, ``evaluate`` and ``predict`` call, each doing nothing by default.
+"""Callbacks: code of yours that ``fit``, ``evaluate`` and ``predict`` run at fixed points of the training loop.
 
-The callbacks themselves (History, the progress bar, EarlyStopping, ...) are in :mod:`scratchnet.callbacks`, which
-is where you import them from, ``Callback`` included.
+A callback subclasses :class:`Callback` and overrides the hooks it needs, exactly as in Keras. ``fit`` runs::
+
+    on_train_begin()
+    for each epoch:
+        on_epoch_begin(epoch)
+        for each step:
+            on_train_batch_begin(step)
+            ...one step of gradient descent...
+            on_train_batch_end(step, logs)      logs: running means so far this epoch, {"loss": 0.52, ...}
+        on_epoch_end(epoch, logs)               logs: the epoch's metrics, with "val_..." ones if validating
+    on_train_end(logs)
+
+and stops early when a callback sets ``self.model.stop_training = True``. The classic course exercise:
+
+>>> import scratchnet as sn
+>>> class myCallback(sn.callbacks.Callback):
+...     def on_epoch_end(self, epoch, logs={}):
+...         if logs.get("accuracy") > 0.6:
+...             print("\\nReached 60% accuracy so cancelling training!")
+...             self.model.stop_training = True
+
+This file is the contract: :class:`Callback`, every hook a no-op. The callbacks themselves (History, the progress
+bar, EarlyStopping, ...) are in the other files of :mod:`scratchnet.callbacks`, which is where you import them
+from, ``Callback`` included.
 """
 
 from __future__ import annotations

@@ -38,10 +38,10 @@ from typing import Any
 import numpy as np
 
 from scratchnet import checks
-from scratchnet.callback import Callback, Logs
-from scratchnet.conv import Conv2D
-from scratchnet.inspection import detached_copy, leaf_layers
+from scratchnet.callbacks.base import Callback, Logs
 from scratchnet.layers import Activation, Dense
+from scratchnet.layers.convolution import Conv2D
+from scratchnet.models.inspection import detached_copy, leaf_layers
 
 __all__ = ["LayerStats"]
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from scratchnet.callback import Callback, Logs, _auto_mode
+from scratchnet.callbacks.base import Callback, Logs, _auto_mode
 
 __all__ = ["LearningRateScheduler", "ReduceLROnPlateau"]
 

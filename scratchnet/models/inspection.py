@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from scratchnet.layer import Layer
+from scratchnet.layers.base import Layer
 
 __all__ = ["detached_copy", "is_model", "leaf_layers"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scratchnet.layer import Layer
+from scratchnet.layers.base import Layer
 
 __all__ = ["Normalization"]
 

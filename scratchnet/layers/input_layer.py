@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import warnings
 
-from scratchnet.layer import Layer, _shape_tuple
+from scratchnet.layers.base import Layer, _shape_tuple
 
-__all__ = ["Input", "InputLayer", "SymbolicTensor", "trace_chain"]
+__all__ = ["Input", "InputLayer", "SymbolicTensor"]
 
 
 class SymbolicTensor:
@@ -124,54 +124,3 @@ def Input(shape=None, batch_size=None, name: str | None = None, dtype=None, **kw
     tensor = SymbolicTensor(shape, layer, None)
     layer.output = tensor
     return tensor
-
-
-def trace_chain(inputs, outputs) -> tuple[SymbolicTensor, list[Layer], list[int] | None]:
-    """The chain of layers from ``inputs`` to ``outputs``: ``(the input, layers, output positions)``.
-
-    Output positions are the indices in ``layers`` whose outputs the model returns (None: just the last one).
-
-    Raises:
-        ValueError: if the inputs and outputs are not placeholders, or do not lie on one chain.
-    """
-    inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
-    many = isinstance(outputs, (list, tuple))
-    outputs = list(outputs) if many else [outputs]
-    for what, tensors in (("inputs", inputs), ("outputs", outputs)):
-        for t in tensors:
-            if not isinstance(t, SymbolicTensor):
-                raise TypeError(
-                    f"Model expected {what} made by sn.Input(...) and layers called on it. Received: an object of "
-                    f"type {type(t).__name__}. Write inputs = sn.Input(shape=...), x = sn.layers.Dense(...)(inputs)."
-                )
-    if len(inputs) != 1:
-        raise ValueError(
-            f"Model supports one input. Received: {len(inputs)} inputs. Models with several inputs need a graph "
-            "that merges them, which scratchnet does not build."
-        )
-    (start,) = inputs
-    # The longest output's path back to the input is the chain; every other output must lie on it.
-    paths = []
-    for t in outputs:
-        path, node = [], t
-        while node is not None and node is not start:
-            path.append(node)
-            node = node.parent
-        if node is None:
-            raise ValueError(
-                f"Model: the output {t!r} was not computed from the given input. Pass the Input the layers were "
-                "called on."
-            )
-        paths.append(path[::-1])
-    chain = max(paths, key=len)
-    for path in paths:
-        if path != chain[: len(path)]:
-            raise ValueError(
-                "Model: these outputs branch off different paths from the input. scratchnet builds chains of "
-                "layers (each output on one line from the input), not graphs that branch and merge."
-            )
-    layers = [t.layer for t in chain]
-    positions = [len(path) - 1 for path in paths]
-    if not many and positions == [len(layers) - 1]:
-        positions = None
-    return start, layers, positions

@@ -1,0 +1,53 @@
+"""LambdaCallback: a callback made of plain functions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from scratchnet.callbacks.base import Callback, Logs
+
+__all__ = ["LambdaCallback"]
+
+
+class LambdaCallback(Callback):
+    """A callback made of plain functions, for one-off needs.
+
+    Each function takes the arguments of the hook it replaces: ``on_epoch_begin(epoch, logs)``,
+    ``on_epoch_end(epoch, logs)``, ``on_batch_begin(batch, logs)``, ``on_batch_end(batch, logs)``,
+    ``on_train_begin(logs)``, ``on_train_end(logs)``. The batch ones run at every training step.
+
+    >>> print_loss = LambdaCallback(on_epoch_end=lambda epoch, logs: print(epoch, logs["loss"]))
+
+    Raises:
+        TypeError: If one of the arguments is neither a function nor ``None``.
+    """
+
+    def __init__(
+        self,
+        on_epoch_begin: Callable[[int, Logs], Any] | None = None,
+        on_epoch_end: Callable[[int, Logs], Any] | None = None,
+        on_batch_begin: Callable[[int, Logs], Any] | None = None,
+        on_batch_end: Callable[[int, Logs], Any] | None = None,
+        on_train_begin: Callable[[Logs], Any] | None = None,
+        on_train_end: Callable[[Logs], Any] | None = None,
+    ) -> None:
+        super().__init__()
+        hooks = {
+            "on_epoch_begin": on_epoch_begin,
+            "on_epoch_end": on_epoch_end,
+            "on_batch_begin": on_batch_begin,
+            "on_batch_end": on_batch_end,
+            "on_train_begin": on_train_begin,
+            "on_train_end": on_train_end,
+        }
+        for name, function in hooks.items():
+            if function is None:
+                continue
+            if not callable(function):
+                raise TypeError(
+                    f"LambdaCallback expected {name} to be a function. Received: {name}={function!r}. "
+                    f"Pass a function, e.g. {name}=lambda *args: print(args)."
+                )
+            # An instance attribute hides the method of the same name: the no-op hook becomes this function.
+            setattr(self, name, function)

@@ -1,0 +1,80 @@
+"""The speed tricks, all in one room, behind one switch.
+
+``layers/``, ``optimizers.py``, ``losses.py`` and ``metrics.py`` are written the way a textbook writes them:
+each layer keeps its parameters in its own arrays, a backward computes ``dW = x.T @ dz`` as a new array, Adam is
+the paper's three lines. Where a faster form of the *same* arithmetic exists, the plain code asks this module
+(``if speed.enabled(): ...``) and the faster form lives here, with what it buys. Every number quoted below was
+measured with ``benchmarks/train_speed.py`` on this project's 2-core machine (the exercise model: 784 -> 128 relu
+-> 10 softmax, Adam, batch 32, Fashion-MNIST); ``benchmarks/README.md`` keeps the ledger.
+
+    scratchnet.speed.enabled()            # True unless switched off (a context variable: see switch.py)
+    with scratchnet.speed.disabled():     # the plain textbook path, every trick off
+        model.fit(x, y)
+
+Both paths compute the same numbers (the tests train the same seeded model both ways and compare the weights to
+1e-10); they differ only in how many arrays are allocated, copied and touched per step. The tricks:
+
+In ``dense.py``, for a dense network's training step:
+
+1. :class:`FlatParameters` — all parameters in one vector θ, all gradients in one vector dθ.
+2. :func:`dense_backward_into` — Dense's gradients written into dθ with ``out=``, no new arrays.
+3. :func:`adam_update` — Adam in place with one reused scratch vector.
+4. :func:`flush_denormals` — optimizer state stuck among denormal numbers is set to 0.
+5. :func:`mean` — a batch mean as ``sum / N`` instead of ``ndarray.mean()``.
+
+In ``blas.py``:
+
+6. :func:`blas_threads` — small matmuls on one BLAS thread.
+
+In ``convolution.py``:
+
+7. :func:`im2col_rows` — Conv2D's patch matrix copied into a buffer reused between batches.
+8. :func:`conv_grads_into` — Conv2D's gradients written into dθ with ``out=``.
+9. :func:`max_pool_forward`, :func:`max_pool_backward` — max pooling by window offsets, no copy of the windows.
+
+The switch itself is ``switch.py``. A trick keeps what it needs between calls (the flat θ, the patch buffer) in
+its own file, keyed by the model or layer, never in their attributes.
+
+For the convolution tricks, measured on the course model (Conv2D(64, 3x3) -> MaxPool -> Conv2D(64, 3x3) ->
+MaxPool -> Dense(128) -> Dense(10), Adam, batch 32, float32, one BLAS thread) with
+``python benchmarks/train_speed.py --model cnn --steps 150 --data-dir ../shared/data`` (``--readable`` for the
+plain path), on the shared 2-core machine (±20 % between runs):
+
+    ms per training step                                       plain    with the trick
+    max pooling by window offsets                              26-28    15-17    (most of the gain)
+    im2col into a reused buffer, per call                      0.165    0.127 ms (second conv's patches)
+"""
+
+from scratchnet.speed.blas import blas_threads
+from scratchnet.speed.convolution import conv_grads_into, im2col_rows, max_pool_backward, max_pool_forward
+from scratchnet.speed.dense import (
+    FLUSH_DENORMALS_EVERY,
+    FlatParameters,
+    adam_update,
+    dense_backward_into,
+    flat_parameters,
+    flush_denormals,
+    is_flat,
+    mean,
+    separate_parameters,
+)
+from scratchnet.speed.switch import disabled, enabled
+
+__all__ = [
+    "FLUSH_DENORMALS_EVERY",
+    "FlatParameters",
+    "adam_update",
+    "blas_threads",
+    "conv_grads_into",
+    "dense_backward_into",
+    "disabled",
+    "enabled",
+    "flat_parameters",
+    "flush_denormals",
+    "im2col_rows",
+    "is_flat",
+    "max_pool_backward",
+    "max_pool_forward",
+    "mean",
+    "separate_parameters",
+]
