@@ -16,7 +16,7 @@ The loop around it (compile, fit, evaluate, predict) is :class:`scratchnet.model
 >>> model.compile(optimizer="sgd", loss="mean_squared_error")
 >>> xs = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 4.0])
 >>> history = model.fit(xs, 2 * xs - 1, epochs=200, verbose=0)
->>> round(float(model.predict([10.0])[0, 0]))
+>>> round(float(model.predict([10.0], verbose=0)[0, 0]))
 19
 """
 
