@@ -224,8 +224,18 @@ class Model(Trainer, Layer):
         return [tuple(self.output_shape[1:])]
 
     def multiply_adds_per_batch(self, batch_size: int) -> int:
-        """Multiply-adds of the largest layer's matmul on one batch (for Dense: batch × in × out, about)."""
-        return batch_size * max((layer.count_params() for layer in self.layers), default=0)
+        """Multiply-adds of the largest matmul one batch runs: batch × the largest layer's per-example work
+        (Dense: in × out; Conv2D: Ho·Wo positions × kh·kw·C × F). Decides the BLAS threads (speed/blas.py)."""
+        input_shape = getattr(self, "input_shape", None)
+        return 0 if input_shape is None else batch_size * self.multiply_adds(input_shape)
+
+    def multiply_adds(self, input_shape) -> int:
+        """The largest per-example matmul of any of this model's layers, given the model's input shape."""
+        largest, shape = 0, tuple(input_shape)
+        for layer in self.layers:
+            largest = max(largest, layer.multiply_adds(shape))
+            shape = tuple(layer.compute_output_shape(shape))
+        return largest
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
         """``model(x)``: the forward pass on ``x`` as one batch (builds the model on first use).
