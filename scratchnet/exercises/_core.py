@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from scratchnet.exercises._own_work import LibraryCalls
 from scratchnet.gradcheck import numeric_gradient  # noqa: F401  (the exercises' numeric answers use it)
 
 # A student's answer agrees with the reference when their relative error is at most this (both are exact formulas:
@@ -248,10 +249,14 @@ def _student_frame(exc: BaseException) -> str:
     return f" (line {f.lineno}: `{code}`)" if code else f" (line {f.lineno})"
 
 
-def _call(fn, exercise: Exercise, inputs: dict):
+def _call(fn, exercise: Exercise, inputs: dict, watch: LibraryCalls | None = None):
     # A naive softmax overflows on purpose here; the report says so, NumPy's warnings would only add noise.
+    args = [inputs[a] for a in exercise.args]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return fn(*(inputs[a] for a in exercise.args))
+        if watch is None:
+            return fn(*args)
+        with watch:
+            return fn(*args)
 
 
 def _as_outputs(exercise: Exercise, result) -> tuple | str:
@@ -289,8 +294,9 @@ def check(exercise: Exercise, fn: Callable, seed: int = 0) -> Report:
         expected = tuple(np.asarray(e, dtype=np.float64) for e in exercise.reference(copy.deepcopy(inputs)))
         numeric = exercise.numeric(copy.deepcopy(inputs)) if exercise.numeric else None
         given = copy.deepcopy(inputs)
+        watch = LibraryCalls()
         try:
-            result = _call(fn, exercise, given)
+            result = _call(fn, exercise, given, watch)
         except NotImplementedError:
             report.status = "not done"
             report.problems.append("it raises NotImplementedError: write your code under '# your code here'.")
@@ -302,12 +308,17 @@ def check(exercise: Exercise, fn: Callable, seed: int = 0) -> Report:
                 f"The inputs were {_case_text(exercise, inputs)}. {hint}".rstrip()
             )
             break
+        if watch.message():
+            report.fail(watch.message())
+            break
         for a in exercise.args:
             if a not in exercise.may_modify and _changed(inputs[a], given[a]):
                 report.fail(
                     f"changed its input `{a}` in place. Inputs belong to the caller: compute a new array "
                     f"(`{a} * mask`, not `{a} *= mask` or `{a}[...] = ...`)."
                 )
+            elif a in exercise.steps and _changed(inputs[a], given[a]):
+                _note_in_place(report, a)
         outputs = _as_outputs(exercise, result)
         if isinstance(outputs, str):
             report.fail(outputs)
@@ -337,6 +348,16 @@ def check(exercise: Exercise, fn: Callable, seed: int = 0) -> Report:
             report.details.append(line + ".")
         _check_dtype(exercise, fn, rng, report)
     return report
+
+
+def _note_in_place(report: Report, name: str) -> None:
+    note = (
+        f"your function changed `{name}` in place (allowed: scratchnet's optimizers do too). The caller's array "
+        f"now holds the new value, so a list that keeps `{name}` after every step holds one array many times: "
+        f"append `{name}.copy()`."
+    )
+    if note not in report.notes:
+        report.notes.append(note)
 
 
 def _diagnose_case(exercise: Exercise, inputs: dict, outputs: tuple, expected: tuple, report: Report) -> bool:
@@ -379,10 +400,24 @@ def _known_mistake(exercise: Exercise, inputs: dict, name: str, got) -> str | No
         )
         candidates.append((exercise.hints.get("upstream", message), ignoring_upstream))
     for message, wrong in candidates:
-        value = wrong(copy.deepcopy(inputs))[i]
-        if value is not None and close(got - base, np.asarray(value, dtype=np.float64) - base):
+        with np.errstate(all="ignore"):  # a known mistake may overflow, as the answer it describes did
+            value = wrong(copy.deepcopy(inputs))[i]
+        if value is not None and _same(got - base, np.asarray(value, dtype=np.float64) - base):
             return f"{name}: {message}"
     return None
+
+
+def _same(got: np.ndarray, value: np.ndarray) -> bool:
+    """``close``, where NaN and inf must sit at the same places (an overflow is a mistake's fingerprint too)."""
+    if got.shape != value.shape:
+        return False
+    finite = np.isfinite(got)
+    if not np.array_equal(finite, np.isfinite(value)):
+        return False
+    if finite.all():
+        return close(got, value)
+    same_kind = np.array_equal(np.isnan(got), np.isnan(value))
+    return same_kind and (not finite.any() or rel_error(got[finite], value[finite]) <= REFERENCE_TOLERANCE)
 
 
 def _swapped_outputs(exercise: Exercise, outputs: tuple, expected: tuple, report: Report) -> bool:

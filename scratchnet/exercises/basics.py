@@ -188,6 +188,27 @@ register(
 
 
 # --- softmax, cross-entropy, MSE --------------------------------------------------------------------------------
+NAIVE_SOFTMAX = (
+    "exp(z) overflowed: the first row has logits near 1000 and exp(1000) is inf, so that row is inf / inf = NaN: "
+    "subtract each row's max first: softmax(z) = softmax(z - max(z)) because the factor cancels."
+)
+GLOBAL_MAX_SOFTMAX = (
+    "subtracted the max of the whole batch, z.max(), not each row's: the rows far below the first one (near "
+    "1000) then underflow, exp(-1000) = 0 on the whole row, and 0 / 0 = NaN. Subtract "
+    "z.max(axis=-1, keepdims=True)."
+)
+
+
+def _naive_softmax(z):
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _global_max_softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 def _logits(rng):
     n, c = _sizes(rng, 2)
     z = rng.standard_normal((n, c)) * 2
@@ -208,10 +229,12 @@ register(
                 "axis=-1 with keepdims=True.",
                 lambda i: (nn.softmax(i["z"], axis=0),),
             ),
+            (NAIVE_SOFTMAX, lambda i: (_naive_softmax(i["z"]),)),
+            (GLOBAL_MAX_SOFTMAX, lambda i: (_global_max_softmax(i["z"]),)),
         ],
         hints={
-            "nan": "exp overflowed (the first row has logits near 1000): subtract each row's max first; "
-            "softmax(z) = softmax(z - max(z)) because the factor cancels.",
+            "nan": "NaN or inf where a row should sum to 1: exp overflowed (inf / inf) or underflowed to 0 on a "
+            "whole row (0 / 0). Subtract each row's own max: z - z.max(axis=-1, keepdims=True).",
             "raised": BROADCAST_HINT,
         },
         description="p = exp(z) / sum(exp(z)) along each row of z (N, C), computed without overflow.",
@@ -245,8 +268,30 @@ register(
                 "keepdims=True).",
                 lambda i: (i["p"] * (i["dy"] - (i["dy"] * i["p"]).sum()),),
             ),
+            (
+                "forgot `dy` and kept only the diagonal: p * (1 - p) is the slope of one probability against its "
+                "own logit. The chain rule multiplies the upstream dy in, and every output depends on every "
+                "input: dz = p * (dy - (dy * p).sum(axis=-1, keepdims=True)).",
+                lambda i: (i["p"] * (1 - i["p"]),),
+            ),
+            (
+                "the sum inside is of dy * p, not of p (p sums to 1 on every row, so that is p * (dy - 1)): "
+                "dz = p * (dy - (dy * p).sum(axis=-1, keepdims=True)).",
+                lambda i: (i["p"] * (i["dy"] - 1.0),),
+            ),
+            (
+                "forgot `dy` in the first term: dz = p * (dy - (dy * p).sum(axis=-1, keepdims=True)), with dy "
+                "where you wrote 1.",
+                lambda i: (i["p"] * (1.0 - (i["dy"] * i["p"]).sum(axis=-1, keepdims=True)),),
+            ),
         ],
-        hints={"raised": BROADCAST_HINT},
+        factors=lambda i: {"N": len(i["p"])},
+        hints={
+            "raised": BROADCAST_HINT,
+            "over:N": "softmax's backward has no 1/N: the mean over the batch belongs to the loss, whose backward "
+            "already put it into dy. Divide nowhere here.",
+            "times:N": "softmax's backward has no factor N: dz = p * (dy - (dy * p).sum(axis=-1, keepdims=True)).",
+        },
         description="Backward of p = softmax(z) along rows: given dy = ∂L/∂p and p, return dz (N, C).",
     )
 )
@@ -254,16 +299,26 @@ register(
 
 def _ce_inputs(rng):
     n, c = _sizes(rng, 2)
-    return {"z": rng.standard_normal((n, c)) * 2, "y": rng.integers(0, c, size=n)}
+    z = rng.standard_normal((n, c)) * 2
+    z[0] += 1000.0  # large logits: a softmax that does not subtract the row max overflows here
+    return {"z": z, "y": rng.integers(0, c, size=n)}
 
 
 def _ce_numeric(i):
-    z, y = i["z"].copy(), i["y"]
+    # The gradient does not change when a row is shifted: differentiate the shifted logits, whose finite
+    # differences are not spoiled by rounding 1000 + h.
+    z, y = i["z"] - i["z"].max(axis=1, keepdims=True), i["y"]
 
     def loss():
         return float(-np.mean(np.log(nn.softmax(z)[np.arange(len(y)), y])))
 
     return (numeric_gradient(loss, z),)
+
+
+def _ce_every_row(i):
+    p = nn.softmax(i["z"])
+    p[:, i["y"]] -= 1  # the slip itself, with NumPy's meaning of it (a repeated label is subtracted once)
+    return (p / len(i["y"]),)
 
 
 register(
@@ -280,8 +335,23 @@ register(
                 "used the logits z where the probabilities belong: dz = (softmax(z) - onehot(y)) / N.",
                 lambda i: ((i["z"] - _onehot(i["y"], i["z"].shape[1])) / len(i["y"]),),
             ),
+            (
+                "p[:, y] -= 1 subtracts 1 in the columns y[0], y[1], ... of EVERY row. Take one entry per row, "
+                "the label's: p[np.arange(N), y] -= 1.",
+                _ce_every_row,
+            ),
+            (
+                "your softmax " + NAIVE_SOFTMAX[0].lower() + NAIVE_SOFTMAX[1:],
+                lambda i: ((_naive_softmax(i["z"]) - _onehot(i["y"], i["z"].shape[1])) / len(i["y"]),),
+            ),
+            (
+                "your softmax " + GLOBAL_MAX_SOFTMAX,
+                lambda i: ((_global_max_softmax(i["z"]) - _onehot(i["y"], i["z"].shape[1])) / len(i["y"]),),
+            ),
         ],
         hints={
+            "nan": "NaN or inf: the softmax inside overflowed or underflowed (the first row has logits near 1000). "
+            "Subtract each row's own max before exp, as in the softmax exercise.",
             "over:N": "Divided by the batch size twice? The loss is the mean over N examples: one 1/N.",
             "times:N": "Forgot to divide by the batch size N: the loss is the mean over the batch.",
             "sign": "dz = (p - onehot(y)) / N: the probabilities minus the one-hot labels.",
