@@ -4,12 +4,13 @@ An exercise asks for code written with NumPy; an answer that hands the work to s
 sn.nn.softmax(z)``, ``sn.optimizers.Adam().update_step(...)``, the exercise's own reference) would agree with the
 reference by construction. While the answer runs, a profile hook (``sys.setprofile``: it sees every Python call,
 however the function was reached, through an alias, a lambda or ``getattr``) notes the first function of the
-scratchnet package that starts. Renaming or moving scratchnet's modules changes nothing: a module is scratchnet's
-when its ``__name__`` is ``scratchnet`` or starts with ``scratchnet.``.
+scratchnet package that starts. Renaming or moving scratchnet's modules changes nothing: a function is
+scratchnet's when its code comes from a file inside the installed package's folder.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from types import CodeType
@@ -18,8 +19,13 @@ from types import CodeType
 ALLOWED_MODULES = ("scratchnet.utils",)
 
 
-def _is_library(module: str) -> bool:
-    return (module == "scratchnet" or module.startswith("scratchnet.")) and not module.startswith(ALLOWED_MODULES)
+# The package's folder: code whose file lies in it is scratchnet's (code typed in a notebook or a doctest is not,
+# even when its globals name a scratchnet module).
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _is_library(code: CodeType, module: str) -> bool:
+    return code.co_filename.startswith(_PACKAGE_DIR) and not module.startswith(ALLOWED_MODULES)
 
 
 class LibraryCalls:
@@ -48,8 +54,8 @@ class LibraryCalls:
     def _hook(self, frame, event, arg):
         if event == "call" and self.first is None and frame.f_code not in self.allowed:
             module = frame.f_globals.get("__name__") or ""
-            if _is_library(module):
-                code = frame.f_code
+            code = frame.f_code
+            if _is_library(code, module):
                 self.first = f"{module}.{getattr(code, 'co_qualname', code.co_name)}"
         if self._previous is not None:
             self._previous(frame, event, arg)
