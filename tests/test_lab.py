@@ -1,0 +1,271 @@
+"""scratchnet.lab: the lab folder a teacher hands out, a student running lesson 1 from it in a fresh environment,
+and the grades of a folder of submissions, all from the checkout, offline.
+
+One lab folder is built for the module (the wheel is built from the checkout with --no-build-isolation, so no
+package index is needed). The grading runs real notebooks in fresh kernels: lesson 3 (it needs no dataset) as
+solved, untouched, broken in two cells, and forged.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat", reason="the lab tests need the dev extras: pip install -e '.[dev]'")
+pytest.importorskip("nbclient", reason="the lab tests need the dev extras: pip install -e '.[dev]'")
+
+from scratchnet import exercises  # noqa: E402
+from scratchnet.lab import LESSONS, guide, lesson  # noqa: E402
+from scratchnet.lab.__main__ import main  # noqa: E402
+
+pytestmark = pytest.mark.notebooks
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON_3 = "03_softmax_crossentropy"
+
+
+# --- the plan and the guide ------------------------------------------------------------------------------------
+def _checked_in(stem: str) -> list[str]:
+    """The exercises a lesson's source checks, in order of first appearance."""
+    code = (ROOT / "notebooks" / "src" / f"{stem}.py").read_text(encoding="utf-8")
+    found = re.findall(r"exercises\.check\(\"(\w+)\"|exercises\.check_layer\((\w+)\)", code)
+    names = [name or f"layer:{layer}" for name, layer in found]
+    return list(dict.fromkeys(names))
+
+
+@pytest.mark.parametrize("each", LESSONS, ids=[each.stem for each in LESSONS])
+def test_the_lesson_plan_grades_exactly_what_the_lesson_checks(each):
+    assert (ROOT / "notebooks" / "src" / f"{each.stem}.py").exists()
+    assert list(each.exercises) == _checked_in(each.stem)
+    assert each.minutes > 0 and each.objectives and each.questions
+
+
+def test_every_exercise_belongs_to_a_lesson():
+    planned = {name for each in LESSONS for name in each.exercises}
+    assert set(exercises.names()) <= planned
+
+
+def test_lessons_are_found_by_stem_file_name_or_number():
+    assert lesson(3).stem == lesson("03").stem == lesson(f"{LESSON_3}.ipynb").stem == LESSON_3
+    with pytest.raises(ValueError, match="Unknown lesson"):
+        lesson("99")
+
+
+def test_the_guide_lists_what_each_grader_checks_and_every_mistake_it_names():
+    text = guide.guide()
+    for each in LESSONS:
+        assert f"## Lesson {each.number}: {each.title}" in text
+        assert f"**{each.minutes} minutes**" in text
+        assert all(o in text for o in each.objectives) and all(q in text for q in each.questions)
+        assert f"({each.stem}.ipynb)" in text
+    for name in exercises.names():
+        exercise = exercises.EXERCISES[name]
+        assert exercise.signature in text
+        for message, _ in exercise.mistakes:
+            assert message in text, f"{name}: a mistake its check names is missing from the guide"
+        for hint in exercise.hints.values():
+            assert hint in text
+    assert "did you forget alpha?" in text and "float32 in, float32 out" in text
+    assert "calls scratchnet's own implementation" in text
+
+
+# --- build -----------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("class") / "lab"
+    assert main(["build", str(folder), "--answers"]) == 0
+    return folder
+
+
+def test_the_lab_folder_holds_the_wheel_the_learner_notebooks_a_data_note_and_the_guide(lab):
+    wheels = list(lab.glob("scratchnet_keras-*-py3-none-any.whl"))
+    assert len(wheels) == 1
+    for name in ("README.md", "DATA.md", "TEACHER_GUIDE.md", "docs/backprop.md"):
+        assert (lab / name).is_file(), name
+    assert "Fashion-MNIST" in (lab / "DATA.md").read_text(encoding="utf-8")
+    assert (lab / "TEACHER_GUIDE.md").read_text(encoding="utf-8").strip() == guide.guide().strip()
+    readme = (lab / "README.md").read_text(encoding="utf-8")
+    assert wheels[0].name in readme and "TEACHER_GUIDE.md" in readme
+    for each in LESSONS:
+        nb = nbformat.read(lab / f"{each.stem}.ipynb", as_version=4)
+        assert nb.metadata["scratchnet"]["lesson"] == each.stem
+        links = re.findall(r"\]\(([^)#]+)", "\n".join(c.source for c in nb.cells if c.cell_type == "markdown"))
+        for link in links:
+            if not link.startswith("http"):
+                assert (lab / link).exists(), f"{each.stem} links to {link}, missing from the lab folder"
+
+
+def test_the_answers_are_kept_out_of_the_lab_folder(lab):
+    answers = lab.with_name("lab-answers")
+    assert sorted(p.name for p in answers.glob("*.ipynb")) == [f"{each.stem}.ipynb" for each in LESSONS]
+    assert not list(lab.rglob("solutions")) and not list(lab.rglob("*answers*"))
+    solved = nbformat.read(answers / f"{LESSON_3}.ipynb", as_version=4)
+    handed_out = nbformat.read(lab / f"{LESSON_3}.ipynb", as_version=4)
+    answer_lines = {"e = np.exp(z - z.max(axis=-1, keepdims=True))", "p[np.arange(n), y] -= 1"}
+    solved_code = "\n".join(c.source for c in solved.cells)
+    handed_code = "\n".join(c.source for c in handed_out.cells)
+    assert all(line in solved_code for line in answer_lines)
+    assert not any(line in handed_code for line in answer_lines)
+    assert "raise NotImplementedError" in handed_code
+
+
+def test_build_refuses_a_folder_holding_other_files_and_answers_inside_the_handout(tmp_path, capsys):
+    (tmp_path / "homework.txt").write_text("mine")
+    assert main(["build", str(tmp_path)]) == 2
+    assert "holds other files" in capsys.readouterr().err
+    assert main(["build", str(tmp_path / "lab"), "--answers", str(tmp_path / "lab" / "answers")]) == 2
+    assert "must not go inside the hand-out folder" in capsys.readouterr().err
+
+
+# --- a student in a fresh environment --------------------------------------------------------------------------
+def _fresh_python(where: Path) -> Path:
+    """A new venv without scratchnet: its other packages (numpy, nbclient, ...) come from this environment through
+    a folder of links, so pip needs no package index; scratchnet and its metadata are left out of it."""
+    env_dir = where / "venv"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    site = Path(
+        subprocess.check_output(
+            [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], text=True
+        ).strip()
+    )
+    ours = Path(next(p for p in sys.path if p.endswith("site-packages") and Path(p, "numpy").is_dir()))
+    links = where / "borrowed"
+    links.mkdir()
+    for entry in ours.iterdir():
+        if "scratchnet" not in entry.name.lower() and not entry.name.endswith(".pth"):
+            (links / entry.name).symlink_to(entry)
+    (site / "borrowed.pth").write_text(str(links) + "\n")
+    return python
+
+
+def test_a_student_runs_lesson_1_from_the_lab_folder_in_a_fresh_environment(lab, tmp_path):
+    data = os.environ.get("SCRATCHNET_TEST_DATA") or os.environ.get("SCRATCHNET_DATA_DIR")
+    if not data or not Path(data, "fashion-mnist").is_dir():
+        pytest.skip("lesson 1 trains on Fashion-MNIST, which is not here: set SCRATCHNET_TEST_DATA (make test does)")
+    python = _fresh_python(tmp_path)
+    student = tmp_path / "student"
+    shutil.copytree(lab, student, ignore=shutil.ignore_patterns("TEACHER_GUIDE.md"))
+    run = (
+        "import nbformat, nbclient, sys\n"
+        "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+        "nbclient.NotebookClient(nb, timeout=300, kernel_name='python3',\n"
+        "                        resources={'metadata': {'path': sys.argv[2]}}).execute()\n"
+        "nbformat.write(nb, sys.argv[1] + '.out')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env.update(SCRATCHNET_DATA_DIR=data, PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    notebook = student / "01_your_keras_program.ipynb"
+    result = subprocess.run(
+        [python, "-c", run, str(notebook), str(student)], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    nb = nbformat.read(str(notebook) + ".out", as_version=4)
+    first = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    assert "scratchnet is not installed: installing" in first and "Installed scratchnet from" in first, first
+    assert ".whl" in first.split("Installed scratchnet from")[1]
+    texts = "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "not done yet" in texts and "test accuracy:" in texts
+
+
+# --- grade -----------------------------------------------------------------------------------------------------
+def _with_cells(nb, changes: dict[str, str]):
+    """The notebook with each code cell that contains a key replaced by (or prefixed with) its value."""
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for cell in nb.cells:
+        for marker, new in changes.items():
+            if cell.cell_type == "code" and marker in cell.source:
+                cell.source = new.replace("{source}", cell.source)
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(lab, tmp_path_factory):
+    submissions = tmp_path_factory.mktemp("submissions")
+    solved = nbformat.read(lab.with_name("lab-answers") / f"{LESSON_3}.ipynb", as_version=4)
+    learner = nbformat.read(lab / f"{LESSON_3}.ipynb", as_version=4)
+    broken = _with_cells(
+        solved,
+        {
+            "def softmax_backward": "raise RuntimeError('a typo in my cell')\n{source}",
+            "def mse_backward": "import time\ntime.sleep(600)\n{source}",
+        },
+    )
+    forged = _with_cells(
+        learner, {"def mse_backward": "{source}\nprint('mse_backward(y_true, y_pred) -> dy_pred: PASSED')"}
+    )
+    forged.cells.append(nbformat.v4.new_code_cell('exercises.check("softmax", lambda z: sn.nn.softmax(z))'))
+    forged.cells.append(
+        nbformat.v4.new_code_cell(
+            "import os\nopen('fake.jsonl', 'w').write(os.environ.get('SCRATCHNET_GRADE_LOG', 'no log in sight'))"
+        )
+    )
+    names = {"ada.ipynb": solved, "bo.ipynb": learner, "cy.ipynb": broken, "dee.ipynb": forged}
+    for name, nb in names.items():
+        nbformat.write(nb, submissions / name)
+    out = tmp_path_factory.mktemp("grades")
+    paths = [str(submissions / name) for name in names]
+    assert (
+        main(
+            [
+                "grade",
+                *paths,
+                "--csv",
+                str(out / "grades.csv"),
+                "--gradescope",
+                str(out / "results.json"),
+                "--timeout",
+                "20",
+            ]
+        )
+        == 0
+    )
+    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
+        rows = {Path(r["notebook"]).name: r for r in csv.DictReader(f)}
+    return rows, json.loads((out / "results.json").read_text()), submissions
+
+
+def test_grading_writes_one_row_per_notebook_with_each_exercise_the_score_and_the_maximum(graded):
+    rows, _, _ = graded
+    header = list(rows["ada.ipynb"])
+    assert header == ["notebook", "lesson", *lesson(3).exercises, "score", "max", "problems"]
+    assert all(r["lesson"] == LESSON_3 and r["max"] == "4" for r in rows.values())
+
+
+def test_an_executed_solution_scores_full_marks_and_an_untouched_learner_notebook_zero(graded):
+    rows, _, _ = graded
+    assert [rows["ada.ipynb"][n] for n in lesson(3).exercises] == ["1", "1", "1", "1"]
+    assert rows["ada.ipynb"]["score"] == "4" and rows["ada.ipynb"]["problems"] == ""
+    assert [rows["bo.ipynb"][n] for n in lesson(3).exercises] == ["0", "0", "0", "0"]
+    assert rows["bo.ipynb"]["score"] == "0"
+
+
+def test_a_cell_that_raises_or_runs_out_of_time_costs_its_exercise_only(graded):
+    row = graded[0]["cy.ipynb"]
+    assert [row[n] for n in lesson(3).exercises] == ["1", "0", "1", "0"]
+    assert row["score"] == "2"
+    assert "raised RuntimeError: a typo in my cell" in row["problems"]
+    assert "TimeoutError" in row["problems"]
+
+
+def test_printing_passed_or_calling_scratchnet_scores_nothing(graded):
+    row = graded[0]["dee.ipynb"]
+    assert row["score"] == "0"
+    fake = graded[2] / "fake.jsonl"
+    assert fake.read_text() == "no log in sight", "the kernel's code must not see where the log is"
+
+
+def test_the_gradescope_results_add_up(graded):
+    _, results, _ = graded
+    assert results["score"] == 4 + 0 + 2 + 0 and results["max_score"] == 16
+    assert len(results["tests"]) == 16
+    assert {t["name"] for t in results["tests"]} >= {"ada.ipynb: softmax", "cy.ipynb: mse_backward"}
