@@ -71,13 +71,17 @@ def which_lesson(nb, path: Path) -> Lesson | None:
     return None
 
 
-def _cell_problems(nb) -> list[str]:
+def _cell_problems(nb, timeout: int) -> list[str]:
     problems = []
     for number, cell in enumerate(nb.cells, start=1):
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                value = str(output.get("evalue", "")).strip().split("\n")[0][:120]
-                problems.append(f"cell {number} raised {output.get('ename')}: {value}")
+            if output.get("output_type") != "error":
+                continue
+            if output.get("ename") == "KeyboardInterrupt":  # how a kernel stops when the grader interrupts it
+                problems.append(f"cell {number} ran longer than {timeout} s (TimeoutError) and was stopped")
+                continue
+            value = str(output.get("evalue", "")).strip().split("\n")[0][:120]
+            problems.append(f"cell {number} raised {output.get('ename')}: {value}")
     return problems
 
 
@@ -122,7 +126,7 @@ def grade_notebook(path: str | os.PathLike, *, timeout: int = DEFAULT_TIMEOUT, k
         except Exception as exc:  # the kernel could not start, ...: say so, keep what was logged
             result.problems.append(f"the notebook could not run to the end: {type(exc).__name__}: {exc}")
         verdicts, rejected = record.read(log, key)
-    result.problems += _cell_problems(nb)
+    result.problems += _cell_problems(nb, timeout)
     if rejected:
         result.problems.append(f"{rejected} line(s) of the check log were not written by a check and were ignored")
     for name in result.lesson.exercises:
