@@ -277,6 +277,27 @@ def test_scratchnets_own_implementation_is_refused_however_it_is_reached(name, f
     assert any("calls scratchnet's own" in p and named in p for p in report.problems), str(report)
 
 
+def _softmax_unwatched(z):
+    import sys
+
+    sys.setprofile(None)
+    return sn.nn.softmax(z)
+
+
+def _softmax_in_a_thread(z):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(sn.nn.softmax, z).result()
+
+
+@pytest.mark.parametrize("fn", [_softmax_unwatched, _softmax_in_a_thread])
+def test_scratchnet_called_behind_the_checks_back_is_refused_too(fn):
+    report = exercises.check("softmax", fn)
+    assert not report.passed
+    assert any("calls scratchnet's own" in p for p in report.problems), str(report)
+
+
 def test_an_answer_may_use_scratchnets_small_helpers():
     def ce(z, y):
         e = np.exp(z - z.max(axis=-1, keepdims=True))

@@ -180,6 +180,20 @@ def test_a_student_runs_lesson_1_from_the_lab_folder_in_a_fresh_environment(lab,
     assert "not done yet" in texts and "test accuracy:" in texts
 
 
+def test_with_neither_a_wheel_nor_pypi_the_first_cell_says_what_to_do(lab, tmp_path):
+    python = _fresh_python(tmp_path)
+    first_cell = nbformat.read(lab / "02_dense_by_hand.ipynb", as_version=4).cells[0].source
+    alone = tmp_path / "alone"  # a notebook's folder without the wheel, and no package index (offline)
+    alone.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS="", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    result = subprocess.run([python, "-c", first_cell], cwd=alone, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "scratchnet is not installed: installing scratchnet-keras" in result.stdout
+    assert "RuntimeError: Could not install scratchnet. Tried:" in result.stderr
+    assert "What to do: put the file scratchnet_keras-...whl from your teacher's lab folder beside" in result.stderr
+
+
 # --- grade -----------------------------------------------------------------------------------------------------
 def _with_cells(nb, changes: dict[str, str]):
     """The notebook with each code cell that contains a key replaced by (or prefixed with) its value."""

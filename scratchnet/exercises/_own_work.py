@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterable
 from types import CodeType
 
@@ -45,11 +46,16 @@ class LibraryCalls:
 
     def __enter__(self) -> LibraryCalls:
         self._previous = sys.getprofile()
+        self._previous_threads = threading.getprofile()
         sys.setprofile(self._hook)
+        threading.setprofile(self._hook)  # threads the answer starts are watched too
         return self
 
     def __exit__(self, *exc) -> None:
+        if sys.getprofile() != self._hook and self.first is None:
+            self.first = "sys.setprofile (the answer switched off the check's watch)"
         sys.setprofile(self._previous)
+        threading.setprofile(self._previous_threads)
 
     def _hook(self, frame, event, arg):
         if event == "call" and self.first is None and frame.f_code not in self.allowed:
