@@ -241,7 +241,7 @@ def graded(lab, tmp_path_factory):
                 "--gradescope",
                 str(out / "results.json"),
                 "--timeout",
-                "10",
+                "6",
             ]
         )
         == 0
@@ -271,7 +271,7 @@ def test_a_cell_that_raises_or_runs_out_of_time_costs_its_exercise_only(graded):
     assert [row[n] for n in lesson(3).exercises] == ["1", "0", "1", "0"]
     assert row["score"] == "2"
     assert "raised RuntimeError: a typo in my cell" in row["problems"]
-    assert "cell 18 ran longer than 10 s (TimeoutError)" in row["problems"]
+    assert "cell 18 ran longer than 6 s (TimeoutError)" in row["problems"]
 
 
 def test_printing_passed_or_calling_scratchnet_scores_nothing(graded):

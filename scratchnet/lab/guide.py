@@ -155,7 +155,9 @@ def guide(lessons: tuple[Lesson, ...] = LESSONS) -> str:
         "seconds to a minute; the learner fills in the cells that say `# your code here` and the cell after each "
         "one checks the answer.",
         "",
-        "This guide holds no answers. Grading: `python -m scratchnet.lab grade submissions/*.ipynb --csv grades.csv` "
+        "The solutions are not in this folder: `python -m scratchnet.lab build DIR --answers` writes them to a "
+        "folder of their own, for you. (The checks' sentences quoted below do show formulas, as a learner sees them "
+        "after making that mistake.) Grading: `python -m scratchnet.lab grade submissions/*.ipynb --csv grades.csv` "
         "runs each notebook and counts the checks that passed (see README.md).",
         "",
         "| lesson | minutes | graded exercises |",
