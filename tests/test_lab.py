@@ -78,6 +78,83 @@ def test_the_guide_lists_what_each_grader_checks_and_every_mistake_it_names():
     assert "calls scratchnet's own implementation" in text
 
 
+# --- lesson 5: the comparison after a PASS ----------------------------------------------------------------------
+def _lesson_5_comparison(adam_step) -> str:
+    """Run lesson 5's valley cell, then its comparison of the learner's Adam with scratchnet's; what it prints."""
+    import contextlib
+    import importlib.util
+    import io
+    import math
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    import scratchnet as sn
+
+    spec = importlib.util.spec_from_file_location("notebook_build_lab", ROOT / "notebooks" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    sys.modules["notebook_build_lab"] = build
+    spec.loader.exec_module(build)
+    cells = [c.source for c in build.parse((ROOT / "notebooks/src/05_optimizers.py").read_text()) if c.kind == "code"]
+    valley = next(c for c in cells if "paths = {" in c)
+    comparison = next(c for c in cells if "scratchnet's Adam" in c and "adam_step(" in c)
+    namespace = {"np": np, "plt": plt, "sn": sn, "exercises": exercises, "math": math, "adam_step": adam_step}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(valley, namespace)
+        exec(comparison, namespace)
+    plt.close("all")
+    return out.getvalue()
+
+
+def _adam_in_place(param, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    import math
+
+    import numpy as np
+
+    m *= beta_1
+    m += (1 - beta_1) * grad
+    v *= beta_2
+    v += (1 - beta_2) * grad * grad
+    param -= learning_rate * math.sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (np.sqrt(v) + epsilon)
+    return param, m, v
+
+
+def _adam_other_defaults(param, grad, m, v, t, learning_rate=0.01, beta_1=0.8, beta_2=0.99, epsilon=1e-3):
+    import math
+
+    import numpy as np
+
+    m = beta_1 * m + (1 - beta_1) * grad
+    v = beta_2 * v + (1 - beta_2) * grad * grad
+    return param - learning_rate * math.sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (np.sqrt(v) + epsilon), m, v
+
+
+@pytest.mark.parametrize("adam_step", [_adam_in_place, _adam_other_defaults])
+def test_lesson_5_shows_the_same_path_after_a_pass_whatever_the_right_answers_form(adam_step):
+    assert exercises.check("adam_step", adam_step).passed
+    printed = _lesson_5_comparison(adam_step)
+    assert printed.startswith("The same path as scratchnet's Adam"), printed
+
+
+def test_lesson_5_explains_a_difference_the_check_could_not_see():
+    calls = []
+
+    def adam_with_a_counter(param, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        # Right on the check's random cases (t given), but on the valley it counts its own calls after 60.
+        calls.append(t)
+        t = t if len(calls) <= 70 else len(calls)
+        return _adam_other_defaults(param, grad, m, v, t, learning_rate, beta_1, beta_2, epsilon)
+
+    assert exercises.check("adam_step", adam_with_a_counter).passed
+    calls.extend([0] * 60)
+    printed = _lesson_5_comparison(adam_with_a_counter)
+    assert printed.startswith("Largest difference from scratchnet's Adam") and "state kept between calls" in printed
+
+
 # --- build -----------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> Path:
