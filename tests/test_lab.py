@@ -348,6 +348,7 @@ def test_a_cell_that_raises_or_runs_out_of_time_costs_its_exercise_only(graded):
     assert [row[n] for n in lesson(3).exercises] == ["1", "0", "1", "0"]
     assert row["score"] == "2"
     assert "raised RuntimeError: a typo in my cell" in row["problems"]
+    assert "1 later cell(s) raised NameError" in row["problems"]  # the check of what the broken cell defined
     assert "cell 18 ran longer than 6 s (TimeoutError)" in row["problems"]
 
 

@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--gradescope", type=Path, help="also write Gradescope's autograder results.json here")
     g.add_argument("--timeout", type=int, default=grading.DEFAULT_TIMEOUT, help="seconds allowed per cell")
     g.add_argument("--kernel", default="python3", help="the Jupyter kernel to run them with")
+    g.add_argument("--data", type=Path, help="a folder holding fashion-mnist/ (else $SCRATCHNET_DATA_DIR, the cache)")
     args = parser.parse_args(argv)
 
     try:
@@ -52,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
             note = f" ({'; '.join(g.problems)})" if g.problems else ""
             print(f"{g.notebook}: {g.score}/{g.max_score}{note}", flush=True)
 
-        grades = grading.grade(args.notebooks, timeout=args.timeout, kernel=args.kernel, progress=progress)
+        if args.data is not None and not (args.data / "fashion-mnist").is_dir():
+            raise ValueError(f"--data expected a folder holding fashion-mnist/. Received: --data={str(args.data)!r}.")
+        grades = grading.grade(
+            args.notebooks, timeout=args.timeout, kernel=args.kernel, data=args.data, progress=progress
+        )
         grading.write_csv(grades, args.csv)
         print(f"Grades written to {args.csv}")
         if args.gradescope:

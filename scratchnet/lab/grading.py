@@ -72,21 +72,35 @@ def which_lesson(nb, path: Path) -> Lesson | None:
 
 
 def _cell_problems(nb, timeout: int) -> list[str]:
-    problems = []
+    """A sentence per cell that failed; NameErrors that follow an earlier failure are counted, not listed."""
+    problems, knock_on = [], 0
     for number, cell in enumerate(nb.cells, start=1):
         for output in cell.get("outputs", []):
             if output.get("output_type") != "error":
                 continue
             if output.get("ename") == "KeyboardInterrupt":  # how a kernel stops when the grader interrupts it
                 problems.append(f"cell {number} ran longer than {timeout} s (TimeoutError) and was stopped")
-                continue
-            value = str(output.get("evalue", "")).strip().split("\n")[0][:120]
-            problems.append(f"cell {number} raised {output.get('ename')}: {value}")
+            elif output.get("ename") == "NameError" and problems:
+                knock_on += 1
+            else:
+                value = str(output.get("evalue", "")).strip().split("\n")[0][:120]
+                problems.append(f"cell {number} raised {output.get('ename')}: {value}")
+    if knock_on:
+        problems.append(f"{knock_on} later cell(s) raised NameError, missing what a failed cell would have defined")
     return problems
 
 
-def grade_notebook(path: str | os.PathLike, *, timeout: int = DEFAULT_TIMEOUT, kernel: str = "python3") -> Grade:
-    """Run one notebook and grade it (see the module's docstring)."""
+def grade_notebook(
+    path: str | os.PathLike, *, timeout: int = DEFAULT_TIMEOUT, kernel: str = "python3", data: str | None = None
+) -> Grade:
+    """Run one notebook and grade it (see the module's docstring).
+
+    Args:
+        path: the notebook.
+        timeout: seconds allowed per cell.
+        kernel: the Jupyter kernel to run it with (its Python must have scratchnet).
+        data: a folder holding ``fashion-mnist/``, given to the notebook as ``SCRATCHNET_DATA_DIR``.
+    """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
@@ -109,6 +123,8 @@ def grade_notebook(path: str | os.PathLike, *, timeout: int = DEFAULT_TIMEOUT, k
             record.KEY_VARIABLE: key,
             "PIP_NO_INDEX": "1",  # offline: a notebook that tries to install something fails fast
         }
+        if data is not None:
+            env["SCRATCHNET_DATA_DIR"] = str(Path(data).resolve())
         client = NotebookClient(
             nb,
             timeout=timeout,
@@ -134,11 +150,13 @@ def grade_notebook(path: str | os.PathLike, *, timeout: int = DEFAULT_TIMEOUT, k
     return result
 
 
-def grade(paths, *, timeout: int = DEFAULT_TIMEOUT, kernel: str = "python3", progress=None) -> list[Grade]:
-    """Grade each notebook in turn; ``progress(grade)`` is called after each."""
+def grade(
+    paths, *, timeout: int = DEFAULT_TIMEOUT, kernel: str = "python3", data: str | None = None, progress=None
+) -> list[Grade]:
+    """Grade each notebook in turn (see :func:`grade_notebook`); ``progress(grade)`` is called after each."""
     grades = []
     for path in paths:
-        grades.append(grade_notebook(path, timeout=timeout, kernel=kernel))
+        grades.append(grade_notebook(path, timeout=timeout, kernel=kernel, data=data))
         if progress:
             progress(grades[-1])
     return grades

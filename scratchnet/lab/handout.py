@@ -223,5 +223,7 @@ one `python -m scratchnet.lab build` wrote without these.
 
 Grading: `python -m scratchnet.lab grade submissions/*.ipynb --csv grades.csv` runs each submitted notebook (a
 fresh kernel, a time limit per cell, no network) and writes one row per notebook: each graded exercise 1 or 0,
-the score and the maximum. These notebooks score full marks; the untouched learner notebooks score 0.
+the score and the maximum. These notebooks score full marks; the untouched learner notebooks score 0. Lessons
+1 and 4-7 train on Fashion-MNIST: add `--data ROOT` (ROOT holding `fashion-mnist/`) when the grading machine
+is offline, or set `SCRATCHNET_DATA_DIR`.
 """
