@@ -101,9 +101,15 @@ def grade_notebook(
         kernel: the Jupyter kernel to run it with (its Python must have scratchnet).
         data: a folder holding ``fashion-mnist/``, given to the notebook as ``SCRATCHNET_DATA_DIR``.
     """
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import DeadKernelError
+    except ImportError as exc:
+        raise RuntimeError(
+            f"grading runs the notebooks with nbclient, nbformat and ipykernel ({exc.name} is missing). Install "
+            "them: pip install 'scratchnet-keras[lab]' (or pip install nbclient nbformat ipykernel)."
+        ) from None
 
     path = Path(path)
     try:
