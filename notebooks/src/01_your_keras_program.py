@@ -170,9 +170,9 @@ sn.plotting.plot_prediction(mine, p_mine, class_names=class_names)
 
 # %% [markdown]
 # The prepared photo is close to the test image, not identical (scaled twice, noisy), and a small model trained
-# for a minute can change its mind on such details: compare the two predictions, then try another `k`. Your own photos will differ
-# from the training images even more (lighting, angle, background); that is where accuracy on the test set
-# stops telling the whole story.
+# for a minute can change its mind on such details: compare the two predictions, then try another `k`. Your own
+# photos will differ from the training images even more (lighting, angle, background); that is where accuracy on
+# the test set stops telling the whole story.
 
 # %% [markdown]
 # ## What next
