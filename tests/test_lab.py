@@ -45,13 +45,17 @@ def _checked_in(stem: str) -> list[str]:
 @pytest.mark.parametrize("each", LESSONS, ids=[each.stem for each in LESSONS])
 def test_the_lesson_plan_grades_exactly_what_the_lesson_checks(each):
     assert (ROOT / "notebooks" / "src" / f"{each.stem}.py").exists()
-    assert list(each.exercises) == _checked_in(each.stem)
+    assert list(each.exercises) == _checked_in(each.stem), (
+        f"scratchnet/lab/lessons.py lists the graded exercises of {each.stem} in the order its source checks them"
+    )
     assert each.minutes > 0 and each.objectives and each.questions
 
 
 def test_every_exercise_belongs_to_a_lesson():
     planned = {name for each in LESSONS for name in each.exercises}
-    assert set(exercises.names()) <= planned
+    assert set(exercises.names()) <= planned, (
+        "a registered exercise is in no lesson: add it to its lesson's exercises in scratchnet/lab/lessons.py"
+    )
 
 
 def test_lessons_are_found_by_stem_file_name_or_number():

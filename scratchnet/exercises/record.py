@@ -4,8 +4,10 @@ The grader starts the notebook's kernel with two environment variables: ``SCRATC
 append to, and ``SCRATCHNET_GRADE_KEY``, a random key. This module takes both out of ``os.environ`` when it is
 imported (the notebook's first cell imports it, before any learner code runs) and signs each line with the key
 (HMAC-SHA256), so a grade comes only from a check that ran: printing "PASSED", editing saved outputs or writing
-a line to the log by hand counts for nothing. (The learner's code runs in the same process, so someone who reads
-scratchnet's internals could still forge a line; for an exam, grade in a kernel you control.)
+a line to the log by hand counts for nothing. (The learner's code runs in the same process: someone who reads
+scratchnet's internals, or the process's initial environment in /proc, could still forge a line or change an
+exercise's reference. The log stops casual cheating, not a determined attacker; for an exam, run the checks on
+the submitted functions in a process you control.)
 
 Without the variables (a learner running the lesson), :func:`record` does nothing.
 """
