@@ -99,6 +99,11 @@ def _global_max_softmax(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def _softmax_over_the_whole_array(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum()
+
+
 def _ce_with(softmax, z, y):
     with np.errstate(all="ignore"):
         p = softmax(z)
@@ -120,6 +125,16 @@ def _adam_corrected(param, grad, m, v, t, learning_rate, beta_1, beta_2, epsilon
     v_hat = v / (1 - beta_2**t) if "v" in correct else v
     root = np.sqrt(v_hat + epsilon) if inside else np.sqrt(v_hat) + epsilon
     return param - learning_rate * m_hat / root, m, v
+
+
+def _adam_with(param, grad, m, v, t, learning_rate, beta_1, beta_2, epsilon, root=True, swap=False, old=False):
+    new_m = beta_1 * m + (1 - beta_1) * grad
+    new_v = beta_2 * v + (1 - beta_2) * grad * grad
+    b1, b2 = (beta_2, beta_1) if swap else (beta_1, beta_2)
+    lr_t = learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t)
+    step_m, step_v = (m, v) if old else (new_m, new_v)
+    denominator = np.sqrt(step_v) + epsilon if root else step_v + epsilon
+    return param - lr_t * step_m / denominator, new_m, new_v
 
 
 def _adam_epsilon_inside(param, grad, m, v, t, learning_rate, beta_1, beta_2, epsilon):
@@ -206,11 +221,41 @@ MISTAKES = [
         lambda z, y: _ce_with(_global_max_softmax, z, y),
         "your softmax subtracted the max of the whole batch",
     ),
-    ("softmax_crossentropy_backward", _ce_columns_of_every_row, "p[:, y] -= 1 subtracts 1 in the columns"),
+    ("softmax_crossentropy_backward", _ce_columns_of_every_row, "p[:, y] -= 1"),
     ("adam_step", lambda *a: _adam_corrected(*a, correct="m"), "bias-corrected m only"),
     ("adam_step", lambda *a: _adam_corrected(*a, correct="v"), "bias-corrected v only"),
     ("adam_step", _adam_epsilon_inside, "epsilon went inside the square root: sqrt(v + epsilon)"),
     ("adam_step", lambda *a: _adam_corrected(*a, inside=True), "sqrt(v_hat + epsilon), in the paper's form"),
+    # More slips, each named rather than answered with "wrong values".
+    ("relu_backward", lambda dy, y: dy * (y <= 0), "the mask is the wrong way round"),
+    ("relu_backward", lambda dy, y: dy * (y < 0), "all zeros"),
+    ("relu_backward", lambda dy, y: dy * y, "multiplied by y"),
+    ("relu_backward", lambda dy, y: np.maximum(dy, 0), "applied ReLU to dy"),
+    ("sigmoid_backward", lambda dy, y: dy * y, "forgot the factor (1 - y)"),
+    ("sigmoid_backward", lambda dy, y: dy * (1 - y), "forgot the factor y"),
+    ("sigmoid_backward", lambda dy, y: dy * y * (1 - y) / len(y), "never divides by the batch size"),
+    ("dense_forward", lambda x, W, b: x @ W - b, "subtracted the bias"),
+    ("dense_forward", lambda x, W, b: x @ W + b.sum(), "added b.sum(), one number"),
+    ("softmax", _softmax_over_the_whole_array, "divided by the sum of the whole array"),
+    ("softmax", lambda z: _softmax(z) / len(z), "yours sum to 1/N"),
+    (
+        "softmax",
+        lambda z: np.exp(z - z.max(axis=-1, keepdims=True)) / np.exp(z).sum(axis=-1, keepdims=True),
+        "subtracted the row max in the numerator only",
+    ),
+    ("softmax_backward", lambda dy, p: p * (dy - (dy * p).sum(axis=0, keepdims=True)), "down the columns (axis 0"),
+    ("softmax_crossentropy_backward", lambda z, y: -np.eye(z.shape[1])[y] / (len(y) * _softmax(z)), "returned dL/dp"),
+    ("softmax_crossentropy_backward", lambda z, y: (_softmax(z) - 1) / len(y), "subtracted 1 from every entry"),
+    ("softmax_crossentropy_backward", lambda z, y: -_ce(z, y) * len(y), "the wrong sign, and off by a factor"),
+    ("softmax_crossentropy_backward", lambda z, y: _ce(z, y) / z.shape[1], "Divided by N * C, every entry"),
+    ("mse_backward", lambda y_true, y_pred: y_pred - y_true, "Forgot both the 2"),
+    ("mse_backward", lambda y_true, y_pred: (y_pred - y_true) ** 2 / y_pred.size, "returned the squared errors"),
+    ("dropout_backward", lambda dy, mask, rate: dy * ~mask / (1 - rate), "through the DROPPED units"),
+    ("dropout_backward", lambda dy, mask, rate: dy * mask * (1 - rate), "Multiplied by (1 - rate)"),
+    ("sgd_momentum_step", lambda p, g, v, lr, mu: (p - lr * g, mu * v - lr * g), "that is plain SGD"),
+    ("adam_step", lambda *a: _adam_with(*a, root=False), "divided by v, not by its square root"),
+    ("adam_step", lambda *a: _adam_with(*a, swap=True), "swapped beta_1 and beta_2"),
+    ("adam_step", lambda *a: _adam_with(*a, old=True), "stepped with the old m and v"),
 ]
 
 

@@ -165,14 +165,17 @@ def _case_text(exercise: Exercise, inputs: dict) -> str:
 
 def _factor_message(c: float, factors: dict[str, float], hints: dict[str, str], what: str) -> str | None:
     """Name the constant c in got = c * expected: 'off by a factor of 0.125 (1/N). Divided by N twice?'."""
+    if math.isclose(c, -1.0, rel_tol=1e-6):
+        return None  # the sign check reports this
     for key, value in {**factors, "2": 2.0}.items():
         inverse = f"1/({key})" if " " in key else f"1/{key}"
         for kind, target, label in (("times", value, key), ("over", 1.0 / value, inverse)):
-            if math.isclose(c, target, rel_tol=1e-6):
-                hint = hints.get(f"{kind}:{key}", "")
-                return f"{what}: off by a factor of {c:.4g} ({label}). {hint}".rstrip()
-    if math.isclose(c, -1.0, rel_tol=1e-6):
-        return None  # the sign check reports this
+            for sign, sign_text in ((1.0, ""), (-1.0, "the wrong sign, and ")):
+                if math.isclose(c, sign * target, rel_tol=1e-6):
+                    hint = " ".join(
+                        h for h in (hints.get("sign", "") if sign < 0 else "", hints.get(f"{kind}:{key}", "")) if h
+                    )
+                    return f"{what}: {sign_text}off by a factor of {abs(c):.4g} ({label}). {hint}".rstrip()
     return f"{what}: the right numbers times a constant, {c:.4g}. Look for a missing or extra scale factor."
 
 
@@ -206,6 +209,8 @@ def diagnose(
         return f"{what}: transposed. {hints.get('transposed:' + what.split()[0], '')}".rstrip()
     if close(got, -expected):
         return f"{what}: the right size but the wrong sign. {hints.get('sign', '')}".rstrip()
+    if not got.any() and expected.any():
+        return f"{what}: all zeros. Something multiplied everything by 0: a mask that is never True, or a zero start."
     denom = float(np.sum(expected * expected))
     if denom > 0:
         c = float(np.sum(got * expected) / denom)

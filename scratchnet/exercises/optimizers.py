@@ -69,6 +69,11 @@ register(
                 "moved param with the old velocity: update the velocity first, then param = param + velocity.",
                 lambda i: (i["param"] + i["velocity"], None),
             ),
+            (
+                "ignored the velocity: that is plain SGD. With momentum, velocity = momentum * velocity - "
+                "learning_rate * grad, then param = param + velocity.",
+                lambda i: (i["param"] - i["learning_rate"] * i["grad"], None),
+            ),
         ],
         hints={
             "sign": "A step goes downhill, against the gradient: velocity = momentum * velocity - learning_rate * grad."
@@ -105,7 +110,13 @@ def _adam_reference(i):
 
 
 def _adam_variant(
-    bias_correction: str = "both", paper_epsilon: bool = False, t_shift: int = 0, epsilon_inside: bool = False
+    bias_correction: str = "both",
+    paper_epsilon: bool = False,
+    t_shift: int = 0,
+    epsilon_inside: bool = False,
+    root: bool = True,
+    swap_correction: bool = False,
+    old_moments: bool = False,
 ):
     """Adam with one known mistake, for the diagnosis.
 
@@ -120,15 +131,21 @@ def _adam_variant(
         if t < 1:
             return None, m, v
 
-        def root(x):
+        def denominator(x):
+            if not root:
+                return x + eps
             return np.sqrt(x + eps) if epsilon_inside else np.sqrt(x) + eps
+
+        step_m, step_v = (i["m"], i["v"]) if old_moments else (m, v)
 
         if bias_correction != "both" or paper_epsilon:
             m_hat = m / (1 - b1**t) if bias_correction in ("both", "m") else m
             v_hat = v / (1 - b2**t) if bias_correction in ("both", "v") else v
-            return i["param"] - i["learning_rate"] * m_hat / root(v_hat), m, v
+            return i["param"] - i["learning_rate"] * m_hat / denominator(v_hat), m, v
         lr_t = i["learning_rate"] * np.sqrt(1 - b2**t) / (1 - b1**t)
-        return i["param"] - lr_t * m / root(v), m, v
+        if swap_correction:
+            lr_t = i["learning_rate"] * np.sqrt(1 - b1**t) / (1 - b2**t)
+        return i["param"] - lr_t * step_m / denominator(step_v), m, v
 
     return update
 
@@ -182,6 +199,20 @@ register(
             (
                 "the bias correction used t - 1: t already counts this update (1 on the first).",
                 _adam_variant(t_shift=-1),
+            ),
+            (
+                "divided by v, not by its square root: param - lr_t * m / (sqrt(v) + epsilon). v is a mean of "
+                "squares; its root has the gradient's units.",
+                lambda i: (_adam_variant(root=False)(i)[0], None, None),
+            ),
+            (
+                "swapped beta_1 and beta_2 in the bias correction: lr_t = learning_rate * sqrt(1 - beta_2**t) / "
+                "(1 - beta_1**t).",
+                lambda i: (_adam_variant(swap_correction=True)(i)[0], None, None),
+            ),
+            (
+                "stepped with the old m and v: update both first, then step with the new ones.",
+                lambda i: (_adam_variant(old_moments=True)(i)[0], None, None),
             ),
             (
                 "v is a running mean of grad * grad (the square): v = beta_2 * v + (1 - beta_2) * grad * grad.",
