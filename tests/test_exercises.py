@@ -534,6 +534,11 @@ class LeakyDyEverywhere(LeakyReLU):
         return dy.copy()
 
 
+class LeakyAlphaWithoutDy(LeakyReLU):
+    def backward(self, dy):
+        return np.where(self.x > 0, dy, self.alpha).astype(dy.dtype)
+
+
 class LeakyFloat64(LeakyReLU):
     def backward(self, dy):
         return dy * np.where(self.x > 0, 1.0, self.alpha)  # Python floats: a float64 array
@@ -554,6 +559,7 @@ def test_the_lessons_leaky_relu_passes():
         (LeakyNoDy, "forgot to multiply by `dy`"),
         (LeakyNoAlpha, "wrong where x < 0: it passes no gradient there, but forward's slope there is 0.1"),
         (LeakyDyEverywhere, "it passes dy unchanged there, but forward's slope there is 0.1"),
+        (LeakyAlphaWithoutDy, "it returns 0.1 there whatever dy is. Multiply by dy"),
         (LeakyFloat64, "backward's dx came back as float64"),
         (LeakyByScratchnet, "calls scratchnet's own `scratchnet.nn.relu_backward`"),
     ],

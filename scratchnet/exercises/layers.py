@@ -175,18 +175,24 @@ def _elementwise_diagnosis(layer, x, rng) -> str | None:
         want, have = np.median(slope[side]), np.median(got_slope[wrong])
         uniform = np.allclose(slope[side], want, rtol=1e-4) and np.allclose(got_slope[wrong], have, rtol=1e-4)
         head = f"dx is right where {other} and wrong where {label}"
-        if not uniform:
-            return f"{head}: compare your slope there with forward's."
-        if abs(have) < 1e-12:
+        values = got[wrong]
+        if uniform and abs(have) < 1e-12:
             return (
                 f"{head}: it passes no gradient there, but forward's slope there is {want:.3g}, not 0, so dx = "
                 f"{want:.3g} * dy there (did you forget alpha?)."
             )
-        if abs(have - 1.0) < 1e-6:
+        if uniform and abs(have - 1.0) < 1e-6:
             return (
                 f"{head}: it passes dy unchanged there, but forward's slope there is {want:.3g}: multiply dy by "
                 "it (did you forget alpha?)."
             )
+        if np.allclose(values, values[0], rtol=1e-6) and np.allclose(slope[side], want, rtol=1e-4):
+            return (
+                f"{head}: it returns {values[0]:.3g} there whatever dy is. Multiply by dy: forward's slope there is "
+                f"{want:.3g}, so dx = {want:.3g} * dy (did you forget dy on that side?)."
+            )
+        if not uniform:
+            return f"{head}: compare your slope there with forward's."
         return f"{head}: it gives {have:.3g} * dy there, forward's slope is {want:.3g}."
     return None
 

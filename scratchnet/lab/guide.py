@@ -50,8 +50,9 @@ LAYER_CHECK = (
 LAYER_MISTAKES = (
     "`backward` returns None or the wrong shape; `grads` missing or of the wrong shape",
     '`dx` without `dy` ("forgot to multiply by `dy`")',
-    'right where x > 0, wrong where x < 0: no gradient there, or `dy` unchanged ("did you forget alpha?"), '
-    "or another slope, each named with the slope forward has there",
+    'right where x > 0, wrong where x < 0: no gradient there, or `dy` unchanged ("did you forget alpha?"), alpha '
+    '*without* `dy` ("did you forget dy on that side?"), or another slope, each named with the slope forward has '
+    "there",
     "`dy` or `x` changed in place",
     "a float64 result from float32 inputs (`np.where(x > 0, 1.0, alpha)`), with the fix",
     "a call into scratchnet's own layers or functions",
