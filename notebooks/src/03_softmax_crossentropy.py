@@ -98,7 +98,8 @@ print("largest difference, chain vs fused:", np.abs(chained - fused).max())
 
 # %% [markdown]
 # **Exercise.** Write `softmax_crossentropy_backward(z, y)`: logits `(N, C)`, integer labels `(N,)`, the mean over
-# the batch. Hint: `p[np.arange(N), y] -= 1` subtracts the one-hot without building it.
+# the batch. Hint: `p[np.arange(N), y] -= 1` subtracts the one-hot without building it. (The check's cases include
+# a row of logits near 1000, as real logits can be: compute `p` with your stable `softmax`.)
 
 
 # %%
