@@ -1,8 +1,9 @@
 """``python -m scratchnet.lab grade NOTEBOOK... --csv FILE``: run each submitted notebook and count its checks.
 
-Each notebook runs top to bottom in a fresh kernel (nbclient), in its own folder, with a time limit per cell and
-pip kept offline. The kernel is started with a log file and a random key (see :mod:`scratchnet.exercises.record`):
-every ``exercises.check`` and ``exercises.check_layer`` the notebook runs appends its verdict, signed. An exercise
+Each notebook runs top to bottom in a fresh kernel (nbclient), in its own folder, with a time limit per cell (the
+set-up cell, which only imports, gets at least :data:`SETUP_TIMEOUT`) and pip kept offline. The kernel is started
+with a log file and a random key (see :mod:`scratchnet.exercises.record`): every ``exercises.check`` and
+``exercises.check_layer`` the notebook runs appends its verdict, signed. An exercise
 scores 1 when one of its checks passed, else 0; printed text, saved outputs and unsigned lines count for nothing.
 A cell that raises or runs out of time is noted and the next cells still run, so the exercises checked before
 (and after) it count.
@@ -26,6 +27,9 @@ from scratchnet.exercises import record
 from scratchnet.lab.lessons import LESSONS, Lesson, lesson
 
 DEFAULT_TIMEOUT = 120
+# The set-up cell imports NumPy, matplotlib and scratchnet (and may look for a wheel): slow on a cold disk or a busy
+# machine, and no learner code runs in it, so it gets at least this long whatever --timeout says.
+SETUP_TIMEOUT = 300
 
 
 @dataclass
@@ -71,6 +75,12 @@ def which_lesson(nb, path: Path) -> Lesson | None:
     return None
 
 
+def _limit(nb, cell, timeout: int) -> int:
+    """The time limit of one cell: ``timeout``, or more for the set-up cell (the first code cell)."""
+    first = next((c for c in nb.cells if c.cell_type == "code"), None)
+    return max(timeout, SETUP_TIMEOUT) if cell is first else timeout
+
+
 def _cell_problems(nb, timeout: int) -> list[str]:
     """A sentence per cell that failed; NameErrors that follow an earlier failure are counted, not listed."""
     problems, knock_on = [], 0
@@ -79,7 +89,8 @@ def _cell_problems(nb, timeout: int) -> list[str]:
             if output.get("output_type") != "error":
                 continue
             if output.get("ename") == "KeyboardInterrupt":  # how a kernel stops when the grader interrupts it
-                problems.append(f"cell {number} ran longer than {timeout} s (TimeoutError) and was stopped")
+                limit = _limit(nb, cell, timeout)
+                problems.append(f"cell {number} ran longer than {limit} s (TimeoutError) and was stopped")
             elif output.get("ename") == "NameError" and problems:
                 knock_on += 1
             else:
@@ -134,10 +145,11 @@ def grade_notebook(
         client = NotebookClient(
             nb,
             timeout=timeout,
+            timeout_func=lambda cell: _limit(nb, cell, timeout),
             kernel_name=kernel,
             allow_errors=True,
             interrupt_on_timeout=True,
-            error_on_timeout={"ename": "TimeoutError", "evalue": f"the cell ran longer than {timeout} s"},
+            error_on_timeout={"ename": "TimeoutError", "evalue": "the cell ran longer than its time limit"},
             resources={"metadata": {"path": str(path.parent.resolve())}},
             record_timing=False,
         )
