@@ -165,8 +165,9 @@ def readme(wheel_name: str) -> str:
     return f"""# Backprop lab with scratchnet
 
 Lessons to run in Jupyter, JupyterLab or Colab, one notebook each. Open a lesson and run its cells from top to
-bottom (Shift+Enter). The first cell uses scratchnet if it is installed; if not, it installs `{wheel_name}` (the file
-beside the notebooks; in Colab, upload it too), else `scratchnet-keras` from PyPI, and says which it did.
+bottom (Shift+Enter). The first cell uses scratchnet if it is installed; if not, it installs the wheel beside the
+notebooks (in Colab, upload it too), else `scratchnet-keras` from PyPI, and says which it did. The wheel:
+`{wheel_name}`.
 
 | # | lesson | minutes | data |
 |---|---|---|---|
