@@ -8,6 +8,7 @@ When it does not, :func:`diagnose` looks for the mistakes people actually make a
 a shape that is the transpose of the right one, the right numbers times a constant (the batch size N, 2, ...),
 the wrong sign, an upstream gradient ``dy`` that was never multiplied in, an input changed in place, and each
 exercise's own list of known wrong formulas (softmax's diagonal-only Jacobian, Adam without bias correction, ...).
+An answer that calls scratchnet's own code while it runs is refused (:mod:`scratchnet.exercises._own_work`).
 """
 
 from __future__ import annotations
@@ -210,7 +211,10 @@ def diagnose(
     if close(got, -expected):
         return f"{what}: the right size but the wrong sign. {hints.get('sign', '')}".rstrip()
     if not got.any() and expected.any():
-        return f"{what}: all zeros. Something multiplied everything by 0: a mask that is never True, or a zero start."
+        return (
+            f"{what}: all zeros, where the right answer is not. A mask that is never True, or an array made with "
+            "np.zeros and never filled in?"
+        )
     denom = float(np.sum(expected * expected))
     if denom > 0:
         c = float(np.sum(got * expected) / denom)
