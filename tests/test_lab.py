@@ -205,6 +205,17 @@ def test_build_refuses_a_folder_holding_other_files_and_answers_inside_the_hando
     assert "holds other files" in capsys.readouterr().err
     assert main(["build", str(tmp_path / "lab"), "--answers", str(tmp_path / "lab" / "answers")]) == 2
     assert "must not go inside the hand-out folder" in capsys.readouterr().err
+    assert main(["build", str(tmp_path / "lab2"), "--wheel", str(tmp_path / "homework.txt")]) == 2
+    assert "--wheel expected a scratchnet wheel file" in capsys.readouterr().err
+    assert main(["build", str(tmp_path / "lab3"), "--data", str(tmp_path)]) == 2
+    assert "--data expected a folder holding fashion-mnist/" in capsys.readouterr().err
+
+
+def test_a_lab_can_ship_a_wheel_built_before(lab, tmp_path):
+    wheel = next(lab.glob("scratchnet_keras-*.whl"))
+    assert main(["build", str(tmp_path / "again"), "--wheel", str(wheel)]) == 0
+    assert (tmp_path / "again" / wheel.name).read_bytes() == wheel.read_bytes()
+    assert main(["build", str(tmp_path / "again"), "--wheel", str(wheel)]) == 0  # a lab folder it built: rebuilt
 
 
 # --- a student in a fresh environment --------------------------------------------------------------------------

@@ -129,6 +129,13 @@ def build(
                 "The answers must not go inside the hand-out folder. "
                 f"Received: DIR={str(folder)!r}, --answers={str(answers)!r}. Use a folder beside it."
             )
+    if wheel is not None and not (
+        Path(wheel).is_file() and re.fullmatch(r"scratchnet_keras-.+\.whl", Path(wheel).name)
+    ):
+        raise ValueError(
+            "--wheel expected a scratchnet wheel file, named scratchnet_keras-<version>-...whl (the name each "
+            f"lesson's first cell looks for). Received: --wheel={str(wheel)!r}."
+        )
     if data is not None and not (Path(data) / DATASET_DIR).is_dir():
         raise ValueError(f"--data expected a folder holding {DATASET_DIR}/. Received: --data={str(data)!r}.")
     _prepare_folder(folder)
