@@ -187,6 +187,9 @@ def test_mnist_classifies_your_own_image(fashion_only, tmp_path):
     assert len(top) == 3  # the three likeliest classes, most likely first
     assert [float(p) for _, p in top] == sorted((float(p) for _, p in top), reverse=True)
     assert_pngs(out, [*MNIST_FIGURES, "your_image.png"])
+    # On the Fashion-MNIST fallback it says the model knows only clothes, and the steps count 1 to 8 once each.
+    assert "This model learned Fashion-MNIST: it knows only its 10 classes of clothes" in stdout
+    assert re.findall(r"^(\d+)\. ", stdout, flags=re.MULTILINE) == [str(k) for k in range(1, 9)]
 
 
 def test_mnist_says_which_image_it_cannot_read(fashion_only, tmp_path):
