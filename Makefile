@@ -9,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench figures clean
+.PHONY: demo test lint format bench peers figures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/train_speed.py $(ARGS)
+
+# scratchnet against Keras (TensorFlow CPU) and PyTorch (CPU). It builds its own venvs in benchmarks/.venvs (about
+# 2.5 GB, a few minutes the first time); none of it is a dependency of the project or part of `make test`.
+peers:
+	$(DATA_ENV) $(PYTHON) benchmarks/peers.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis build *.egg-info
