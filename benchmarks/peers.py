@@ -228,13 +228,13 @@ def clean_env(threads: int | None = None) -> dict:
 
 
 def cpu_busy_seconds() -> float | None:
-    """CPU seconds all processes have used since boot, from /proc/stat (all cores, idle and iowait excluded)."""
+    """CPU seconds all processes have used since boot, from /proc/stat (all cores; idle, iowait, steal left out)."""
     try:
         with open("/proc/stat") as f:
             fields = [int(v) for v in f.readline().split()[1:]]
     except (OSError, ValueError):
         return None
-    busy = sum(fields[:8]) - fields[3] - fields[4]  # user nice system idle iowait irq softirq steal
+    busy = sum(fields[:3]) + fields[5] + fields[6]  # user nice system (idle iowait) irq softirq (steal ...)
     return busy / os.sysconf("SC_CLK_TCK")
 
 
