@@ -104,6 +104,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="give every framework N threads (OMP_, MKL_, OPENBLAS_NUM_THREADS and TF_NUM_INTRAOP_THREADS "
         "in the runs' environment); by default each picks its own, all cores",
     )
+    p.add_argument(
+        "--report-only",
+        action="store_true",
+        help="run nothing: print the report of the last runs saved in benchmarks/results/peers-logs",
+    )
     p.add_argument("--output", help="also write the report to this file")
     p.add_argument("--json", help="also write every run's raw result to this file")
     args = p.parse_args(argv)
@@ -291,6 +296,7 @@ def run_one(framework: str, model: str, args, say) -> dict:
     result = json.loads(out.read_text())
     result["wall_s"] = wall
     result["others_cores"] = others
+    out.write_text(json.dumps(result, indent=1))  # for --report-only
     if "skipped" in result:
         say(f"  {LABEL[framework]:<10} skipped: {result['skipped']}")
     else:
@@ -429,7 +435,8 @@ def make_report(results: dict, args, installs: dict, load_before: str, load_afte
         for f in fws:
             r = results.get((m, f))
             if r is None:
-                out.append(f"- {m}, {LABEL[f]}: not run (scratchnet lacks the model; `--models {m}` runs it anyway)")
+                why = f"scratchnet lacks the model; `--models {m}` runs it anyway" if m in HOOKS else "no result"
+                out.append(f"- {m}, {LABEL[f]}: not run ({why})")
             elif "skipped" in r:
                 out.append(f"- {m}, {LABEL[f]}: skipped: {r['skipped']}")
             elif "failed" in r:
@@ -459,6 +466,8 @@ def main(argv=None) -> int:
         f"data {args.data_dir}"
     )
     removed = [k for k in OPENBLAS_OVERRIDES if k in os.environ]
+    if args.report_only:
+        return report_saved(args, removed, say)
     installs = {fw: ensure_venv(fw, args.skip_install, say) for fw in args.framework_list}
     load_before = uptime()
     say(f"before: {load_before}")
@@ -475,14 +484,34 @@ def main(argv=None) -> int:
             results[(model, framework)] = run_one(framework, model, args, say)
     load_after = uptime()
     say(f"after: {load_after}")
-    text = make_report(results, args, installs, load_before, load_after, removed)
+    _write(make_report(results, args, installs, load_before, load_after, removed), results, args, say)
+    return 0
+
+
+def report_saved(args, removed: list[str], say) -> int:
+    """The report of the runs saved in LOGS (an interrupted run's finished part, say), without running anything."""
+    results = {}
+    for model in args.model_list:
+        for framework in args.framework_list:
+            saved = LOGS / f"{model}-{framework}.json"
+            if saved.is_file():
+                results[(model, framework)] = json.loads(saved.read_text())
+    installs = {}
+    for framework in args.framework_list:
+        stamp = VENVS / framework / ".peers-installed.json"
+        installs[framework] = json.loads(stamp.read_text()) if stamp.is_file() else {}
+    unknown = "not recorded (--report-only: see each run's load average below)"
+    _write(make_report(results, args, installs, unknown, unknown, removed), results, args, say)
+    return 0
+
+
+def _write(text: str, results: dict, args, say) -> None:
     say()
     say(text)
     if args.output:
         Path(args.output).write_text(text + "\n")
     if args.json:
-        Path(args.json).write_text(json.dumps([r for r in results.values()], indent=1))
-    return 0
+        Path(args.json).write_text(json.dumps(list(results.values()), indent=1))
 
 
 if __name__ == "__main__":
