@@ -359,6 +359,7 @@ def _ratio(a: dict | None, b: dict | None) -> str:
 
 def make_report(results: dict, args, installs: dict, load_before: str, load_after: str, removed: list[str]) -> str:
     fws = args.framework_list
+    shown_threads: dict[str, str | None] = {}  # the threads line each framework's header shows
     out = [
         "# scratchnet, Keras 3 (TensorFlow CPU) and PyTorch (CPU, eager): same models, same data, one run",
         "",
@@ -378,6 +379,7 @@ def make_report(results: dict, args, installs: dict, load_before: str, load_afte
         size = f"{inst['size_mb']:,} MB venv, installed in {inst['seconds']:.0f} s" if "size_mb" in inst else ""
         if done:
             r = done[0]
+            shown_threads[fw] = r.get("threads")
             blas = "; ".join(
                 f"{b.get('internal_api', '?')} {b.get('version', '')} {b.get('architecture', '')} "
                 f"({b.get('num_threads', '?')} threads, {b.get('filepath', '')})".replace("  ", " ")
@@ -443,9 +445,10 @@ def make_report(results: dict, args, installs: dict, load_before: str, load_afte
                 out.append(f"- {m}, {LABEL[f]}: FAILED: {r['failed']}")
             else:
                 times = ", ".join(f"{t:.2f}" for t in r["epoch_times"])
+                threads = f"; {r['threads']}" if r.get("threads") != shown_threads.get(f) else ""
                 out.append(
                     f"- {m}, {LABEL[f]}: epochs {times} s; other programs used {_cores(r.get('others_cores'))} of "
-                    f"{os.cpu_count()} cores meanwhile (load average {r['load_start']} -> {r['load_end']})"
+                    f"{os.cpu_count()} cores meanwhile (load average {r['load_start']} -> {r['load_end']}){threads}"
                 )
         sums = {results[(m, f)].get("checksum") for f in fws if (m, f) in results and "checksum" in results[(m, f)]}
         if len(sums) > 1:
