@@ -20,6 +20,7 @@ _SUBMODULES = {
     "backend",
     "callbacks",
     "checks",
+    "data",
     "datasets",
     "exercises",
     "explain",
@@ -48,7 +49,6 @@ _SUBMODULES = {
 # What a TensorFlow/Keras program may reach for that scratchnet does not have, with what to do instead. Used only
 # to make the AttributeError say so in one line (a ported program writes ``sn.data...`` for ``tf.data...``).
 _NOT_HERE = {
-    "data": "tf.data is not part of scratchnet: pass NumPy arrays to fit(x, y, batch_size=32)",
     "GradientTape": "scratchnet has no autograd: call model.compute_gradients(x, y), then read layer.grads",
     "function": "scratchnet runs eagerly in NumPy: drop the @tf.function decorator",
     "saved_model": "save with model.save('model.npz') and load with scratchnet.models.load_model",
@@ -95,7 +95,9 @@ def __getattr__(name: str):
     if name == "activations":  # keras.activations.softmax: the activation functions, which live in scratchnet.nn
         return importlib.import_module("scratchnet.nn")
     if name in _TENSOR_FUNCTIONS:
-        return getattr(importlib.import_module("scratchnet.ops"), _TENSOR_FUNCTIONS[name])
+        function = getattr(importlib.import_module("scratchnet.ops"), _TENSOR_FUNCTIONS[name])
+        globals()[name] = function  # found directly next time: a map function calls sn.cast once per element
+        return function
     if name in _NOT_HERE:
         hint = _NOT_HERE[name]
     elif name in _NUMPY_FOR:
