@@ -39,6 +39,7 @@ _SUBMODULES = {
     "optimizers",
     "plotting",
     "port",
+    "preprocessing",
     "regularizers",
     "schedules",
     "speed",
@@ -52,7 +53,6 @@ _NOT_HERE = {
     "GradientTape": "scratchnet has no autograd: call model.compute_gradients(x, y), then read layer.grads",
     "function": "scratchnet runs eagerly in NumPy: drop the @tf.function decorator",
     "saved_model": "save with model.save('model.npz') and load with scratchnet.models.load_model",
-    "preprocessing": "scratchnet has no preprocessing layers or image/text utilities: prepare data with NumPy",
     "applications": "scratchnet has no pretrained models",
 }
 # TensorFlow's tensor functions that beginner programs call (tf.ones, tf.convert_to_tensor, tf.reduce_sum): here

@@ -1,5 +1,6 @@
-"""Small utilities: seeding, label and array helpers (``to_categorical``, ``normalize``), and the warning classes of
-the learner hints (:mod:`scratchnet.hints`).
+"""Small utilities: seeding, label and array helpers (``to_categorical``, ``normalize``), Keras's ``Sequence``, and
+the names ``keras.utils`` also holds that live elsewhere here (``image_dataset_from_directory``, ``get_file``,
+``pad_sequences``: forwarded on first use).
 
 ``check_inputs`` and ``value_range`` live in :mod:`scratchnet.checks` with the other input checks, and are
 importable from here too.
@@ -14,6 +15,8 @@ import numpy as np
 from scratchnet.checks import check_inputs, value_range
 
 __all__ = [
+    "PyDataset",
+    "Sequence",
     "check_inputs",
     "make_rng",
     "normalize",
@@ -120,3 +123,54 @@ def normalize(x, axis: int | None = -1, order=2) -> np.ndarray:
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, -1 if axis is None else axis).astype(x.dtype, copy=False)
+
+
+class Sequence:
+    """Keras's ``utils.Sequence`` (``PyDataset`` in Keras 3): subclass it with ``__len__`` (batches per epoch) and
+    ``__getitem__(i)`` (batch i, as ``(x, y)``); ``fit`` asks for batches 0 to len-1 each epoch, then calls
+    ``on_epoch_end``."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __len__(self) -> int:
+        raise NotImplementedError("A Sequence subclass defines __len__: the number of batches in an epoch.")
+
+    def __getitem__(self, index):
+        raise NotImplementedError("A Sequence subclass defines __getitem__(index): batch number `index`, as (x, y).")
+
+    def on_epoch_end(self) -> None:
+        """Called by fit after each pass (e.g. to reshuffle)."""
+
+
+PyDataset = Sequence
+
+# Keras keeps these in keras.utils; here they live with the data tools of the periphery, and are forwarded by name
+# (resolved on first use, like scratchnet's submodules) so that `from keras.utils import get_file` ports as it is.
+_FORWARDED = {
+    "image_dataset_from_directory": "scratchnet.preprocessing.directory",
+    "pad_sequences": "scratchnet.preprocessing.sequence",
+    "get_file": "scratchnet.datasets.get_file",
+    "load_img": "scratchnet.preprocessing.files",
+    "img_to_array": "scratchnet.preprocessing.files",
+    "array_to_img": "scratchnet.preprocessing.files",
+    "save_img": "scratchnet.preprocessing.files",
+}
+_NOT_HERE = {
+    "text_dataset_from_directory": "read the files with Python, then sn.data.Dataset.from_tensor_slices((texts, y))",
+    "timeseries_dataset_from_array": "sn.data.Dataset.from_tensor_slices(series).window(n, shift=1) + flat_map",
+    "plot_model": "model.summary(), or sn.plotting for figures",
+    "model_to_dot": "model.summary()",
+    "register_keras_serializable": "sn.layers.register (a decorator for your own layer classes)",
+    "get_custom_objects": "sn.layers.register",
+    "custom_object_scope": "load_model(path, custom_objects={...})",
+}
+
+
+def __getattr__(name: str):
+    if name in _FORWARDED:
+        import importlib
+
+        return getattr(importlib.import_module(_FORWARDED[name]), name)
+    hint = f"use {_NOT_HERE[name]}" if name in _NOT_HERE else f"it has {', '.join(sorted([*__all__, *_FORWARDED]))}"
+    raise AttributeError(f"module 'scratchnet.utils' has no attribute {name!r}: {hint}.")

@@ -6,6 +6,8 @@
     convolution.py    Conv2D: patches (im2col) times the kernel in one matmul, and its backward (col2im)
     pooling.py        MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D
     normalization.py  Normalization
+    preprocessing.py  Rescaling, Resizing and the random augmentations (RandomFlip, RandomRotation, ...)
+    image_warp.py     the affine warps and resizing those and ImageDataGenerator share
     input_layer.py    Input and InputLayer, where a functional model starts
 
 Every layer is importable from here (``sn.layers.Dense``, ``from scratchnet.layers import Dense``), and
@@ -21,6 +23,15 @@ from scratchnet.layers.core import Dense, Dropout, Flatten, Reshape
 from scratchnet.layers.input_layer import Input, InputLayer
 from scratchnet.layers.normalization import Normalization
 from scratchnet.layers.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
+from scratchnet.layers.preprocessing import (
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Rescaling,
+    Resizing,
+)
 
 __all__ = [
     "Activation",
@@ -35,8 +46,15 @@ __all__ = [
     "Layer",
     "MaxPooling2D",
     "Normalization",
+    "RandomContrast",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
     "ReLU",
+    "Rescaling",
     "Reshape",
+    "Resizing",
     "Sigmoid",
     "Softmax",
     "Tanh",
@@ -58,8 +76,15 @@ LAYERS: dict[str, type[Layer]] = {
         InputLayer,
         MaxPooling2D,
         Normalization,
+        RandomContrast,
+        RandomFlip,
+        RandomRotation,
+        RandomTranslation,
+        RandomZoom,
         ReLU,
+        Rescaling,
         Reshape,
+        Resizing,
         Sigmoid,
         Softmax,
         Tanh,
