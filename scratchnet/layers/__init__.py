@@ -8,6 +8,7 @@
     normalization.py  Normalization
     preprocessing.py  Rescaling, Resizing and the random augmentations (RandomFlip, RandomRotation, ...)
     image_warp.py     the affine warps and resizing those and ImageDataGenerator share
+    text_vectorization.py  TextVectorization: texts to token numbers or vectors
     input_layer.py    Input and InputLayer, where a functional model starts
 
 Every layer is importable from here (``sn.layers.Dense``, ``from scratchnet.layers import Dense``), and
@@ -32,6 +33,7 @@ from scratchnet.layers.preprocessing import (
     Rescaling,
     Resizing,
 )
+from scratchnet.layers.text_vectorization import TextVectorization
 
 __all__ = [
     "Activation",
@@ -58,6 +60,7 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Tanh",
+    "TextVectorization",
     "get",
     "register",
 ]
@@ -88,6 +91,7 @@ LAYERS: dict[str, type[Layer]] = {
         Sigmoid,
         Softmax,
         Tanh,
+        TextVectorization,
     )
 }
 
