@@ -94,17 +94,23 @@ def __getattr__(name: str):
         return importlib.import_module("scratchnet.layers.input_layer").Input
     if name == "activations":  # keras.activations.softmax: the activation functions, which live in scratchnet.nn
         return importlib.import_module("scratchnet.nn")
+    if name == "keras":  # a program whose only change is `import scratchnet as tf` writes tf.keras.layers.Dense
+        return importlib.import_module("scratchnet")
+    if name == "newaxis":  # tf.newaxis, as NumPy's: x[..., sn.newaxis]
+        return None
+    if name == "get_logger":
+        return importlib.import_module("scratchnet.utils").get_logger
+    if name == "random":  # tf.random.set_seed (scratchnet.tape's sn.random, where merged, has the rest of tf.random)
+        return importlib.import_module("scratchnet.utils").random_namespace
     if name in _TENSOR_FUNCTIONS:
-        function = getattr(importlib.import_module("scratchnet.ops"), _TENSOR_FUNCTIONS[name])
-        globals()[name] = function  # found directly next time: a map function calls sn.cast once per element
-        return function
+        return getattr(importlib.import_module("scratchnet.ops"), _TENSOR_FUNCTIONS[name])
     if name in _NOT_HERE:
         hint = _NOT_HERE[name]
     elif name in _NUMPY_FOR:
         hint = f"scratchnet works on NumPy arrays, not TensorFlow tensors: use {_NUMPY_FOR[name]}"
     else:
         hint = f"scratchnet has {', '.join(__all__)}"
-    raise AttributeError(f"module 'scratchnet' has no attribute {name!r}: {hint}.")
+    raise importlib.import_module("scratchnet.utils").missing_name("scratchnet", name, hint)
 
 
 def __dir__():

@@ -17,7 +17,7 @@ strings alike: the rules are anchored on the module names, so prose mentioning `
     x.numpy()                        ->  x                             (results are NumPy arrays already)
 
 The ``tf.<name>`` rule is general: every other ``tf.<name>`` becomes ``sn.<name>`` (``tf.optimizers.Adam()`` is
-``sn.optimizers.Adam()``). A name scratchnet does not have (``sn.data``, ``sn.GradientTape``) then fails with one
+``sn.optimizers.Adam()``). A name scratchnet does not have (``sn.GradientTape``, ``sn.applications``) then fails with one
 line saying what scratchnet offers instead, rather than a ``NameError`` about ``tf``. Other imports
 (``tensorflow_datasets``, ``numpy``, ``matplotlib``) are left alone.
 

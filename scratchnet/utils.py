@@ -8,7 +8,11 @@ importable from here too.
 
 from __future__ import annotations
 
+import dis
+import logging
 import random
+import sys
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -18,7 +22,9 @@ __all__ = [
     "PyDataset",
     "Sequence",
     "check_inputs",
+    "get_logger",
     "make_rng",
+    "missing_name",
     "normalize",
     "set_random_seed",
     "to_categorical",
@@ -43,6 +49,30 @@ def set_random_seed(seed: int) -> None:
     _seed_sequence = np.random.SeedSequence(int(seed))
     random.seed(int(seed))
     np.random.seed(int(seed) % 2**32)  # noqa: NPY002 -- seeding it for user code is the point
+
+
+# `tf.random.set_seed(42)`: what `sn.random` is until scratchnet has random tensors (only the seed is needed by
+# programs that build their models with Keras layers).
+random_namespace = SimpleNamespace(set_seed=set_random_seed)
+
+
+def get_logger() -> logging.Logger:
+    """``tf.get_logger()``: the ``logging.Logger`` scratchnet's messages would go to (``.setLevel('ERROR')`` works)."""
+    return logging.getLogger("scratchnet")
+
+
+def missing_name(module: str, name: str, hint: str) -> Exception:
+    """The one-line error for a name ``module`` lacks: an ImportError under ``from module import name`` (where
+    Python would replace an AttributeError's message by its generic "cannot import name"), else an AttributeError
+    (so ``hasattr`` stays False). Raise it from the module's ``__getattr__``."""
+    try:
+        frame = sys._getframe(2)  # the statement that asked: the caller of the module's __getattr__
+        from_import = dis.opname[frame.f_code.co_code[frame.f_lasti]] == "IMPORT_FROM"
+    except (AttributeError, IndexError, ValueError):  # another Python implementation
+        from_import = False
+    if from_import:
+        return ImportError(f"cannot import name {name!r} from {module!r}: {hint}.")
+    return AttributeError(f"module {module!r} has no attribute {name!r}: {hint}.")
 
 
 def make_rng(seed: int | None = None) -> np.random.Generator:
@@ -173,4 +203,4 @@ def __getattr__(name: str):
 
         return getattr(importlib.import_module(_FORWARDED[name]), name)
     hint = f"use {_NOT_HERE[name]}" if name in _NOT_HERE else f"it has {', '.join(sorted([*__all__, *_FORWARDED]))}"
-    raise AttributeError(f"module 'scratchnet.utils' has no attribute {name!r}: {hint}.")
+    raise missing_name("scratchnet.utils", name, hint)

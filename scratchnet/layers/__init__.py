@@ -17,6 +17,7 @@ Every layer is importable from here (``sn.layers.Dense``, ``from scratchnet.laye
 
 from __future__ import annotations
 
+from scratchnet.layers import experimental as experimental  # keras.layers.experimental.preprocessing.X
 from scratchnet.layers.activations import Activation, ReLU, Sigmoid, Softmax, Tanh
 from scratchnet.layers.base import Layer
 from scratchnet.layers.convolution import Conv2D
