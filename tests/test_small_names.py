@@ -107,3 +107,21 @@ def test_missing_names_answer_in_one_line_as_attribute_and_under_from_import(mod
     for info in (attribute, from_import):
         assert says in str(info.value) and "\n" not in str(info.value)
     assert not hasattr(mod, name)
+
+
+def test_huber_loss_against_its_definition_and_finite_differences():
+    rng = np.random.default_rng(0)
+    y, p = rng.normal(size=(5, 3)), rng.normal(size=(5, 3)) * 2
+    loss = sn.losses.Huber(delta=0.7)
+    e = np.abs(p - y)
+    expected = np.where(e <= 0.7, 0.5 * e**2, 0.7 * (e - 0.35)).mean()
+    assert loss.forward(y, p) == pytest.approx(expected)
+    numeric = np.zeros_like(p)
+    for i in np.ndindex(p.shape):
+        step = np.zeros_like(p)
+        step[i] = 1e-6
+        numeric[i] = (loss.forward(y, p + step) - loss.forward(y, p - step)) / 2e-6
+    np.testing.assert_allclose(loss.backward(y, p), numeric, atol=1e-8)
+    assert isinstance(sn.losses.get("huber"), sn.losses.Huber)
+    assert sn.metrics.mse(np.array([1.0, 2.0]), np.array([1.0, 3.0])) == pytest.approx(0.5)
+    assert sn.metrics.mae(np.array([1.0, 2.0]), np.array([1.0, 3.0])) == pytest.approx(0.5)
