@@ -63,6 +63,7 @@ _TENSOR_FUNCTIONS = {
     "cast": "cast",
     "constant": "array",
     "convert_to_tensor": "convert_to_tensor",
+    "expand_dims": "expand_dims",
     "linspace": "linspace",
     "ones": "ones",
     "reduce_max": "max",
