@@ -125,3 +125,15 @@ def test_huber_loss_against_its_definition_and_finite_differences():
     assert isinstance(sn.losses.get("huber"), sn.losses.Huber)
     assert sn.metrics.mse(np.array([1.0, 2.0]), np.array([1.0, 3.0])) == pytest.approx(0.5)
     assert sn.metrics.mae(np.array([1.0, 2.0]), np.array([1.0, 3.0])) == pytest.approx(0.5)
+
+
+def test_trainable_false_is_kept_on_save_load_and_clone(tmp_path):
+    # (The optimizer leaving frozen weights alone is the layer contract's trainable_keys(), branch `layers`.)
+    model = sn.Sequential([sn.layers.Dense(3, input_shape=(4,), trainable=False), sn.layers.Dense(2)])
+    model.layers[1].trainable = False
+    model.compile("adam", "mse")
+    model.save(tmp_path / "frozen.npz")
+    loaded = sn.models.load_model(tmp_path / "frozen.npz")
+    assert [layer.trainable for layer in loaded.layers] == [False, False]
+    assert [layer.trainable for layer in sn.models.clone_model(model).layers] == [False, False]
+    assert sn.layers.Dense(2).trainable and "trainable" not in sn.layers.Dense(2).get_config()
