@@ -20,6 +20,7 @@ _SUBMODULES = {
     "backend",
     "callbacks",
     "checks",
+    "data",
     "datasets",
     "exercises",
     "explain",
@@ -38,6 +39,7 @@ _SUBMODULES = {
     "optimizers",
     "plotting",
     "port",
+    "preprocessing",
     "regularizers",
     "schedules",
     "speed",
@@ -48,11 +50,9 @@ _SUBMODULES = {
 # What a TensorFlow/Keras program may reach for that scratchnet does not have, with what to do instead. Used only
 # to make the AttributeError say so in one line (a ported program writes ``sn.data...`` for ``tf.data...``).
 _NOT_HERE = {
-    "data": "tf.data is not part of scratchnet: pass NumPy arrays to fit(x, y, batch_size=32)",
     "GradientTape": "scratchnet has no autograd: call model.compute_gradients(x, y), then read layer.grads",
     "function": "scratchnet runs eagerly in NumPy: drop the @tf.function decorator",
     "saved_model": "save with model.save('model.npz') and load with scratchnet.models.load_model",
-    "preprocessing": "scratchnet has no preprocessing layers or image/text utilities: prepare data with NumPy",
     "applications": "scratchnet has no pretrained models",
 }
 # TensorFlow's tensor functions that beginner programs call (tf.ones, tf.convert_to_tensor, tf.reduce_sum): here
@@ -63,6 +63,7 @@ _TENSOR_FUNCTIONS = {
     "cast": "cast",
     "constant": "array",
     "convert_to_tensor": "convert_to_tensor",
+    "expand_dims": "expand_dims",
     "linspace": "linspace",
     "ones": "ones",
     "reduce_max": "max",
@@ -94,6 +95,14 @@ def __getattr__(name: str):
         return importlib.import_module("scratchnet.layers.input_layer").Input
     if name == "activations":  # keras.activations.softmax: the activation functions, which live in scratchnet.nn
         return importlib.import_module("scratchnet.nn")
+    if name == "keras":  # a program whose only change is `import scratchnet as tf` writes tf.keras.layers.Dense
+        return importlib.import_module("scratchnet")
+    if name == "newaxis":  # tf.newaxis, as NumPy's: x[..., sn.newaxis]
+        return None
+    if name == "get_logger":
+        return importlib.import_module("scratchnet.utils").get_logger
+    if name == "random":  # tf.random.set_seed (scratchnet.tape's sn.random, where merged, has the rest of tf.random)
+        return importlib.import_module("scratchnet.utils").random_namespace
     if name in _TENSOR_FUNCTIONS:
         return getattr(importlib.import_module("scratchnet.ops"), _TENSOR_FUNCTIONS[name])
     if name in _NOT_HERE:
@@ -102,7 +111,7 @@ def __getattr__(name: str):
         hint = f"scratchnet works on NumPy arrays, not TensorFlow tensors: use {_NUMPY_FOR[name]}"
     else:
         hint = f"scratchnet has {', '.join(__all__)}"
-    raise AttributeError(f"module 'scratchnet' has no attribute {name!r}: {hint}.")
+    raise importlib.import_module("scratchnet.utils").missing_name("scratchnet", name, hint)
 
 
 def __dir__():

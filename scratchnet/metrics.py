@@ -480,6 +480,15 @@ def check_names(metrics) -> list[MetricName]:
     return [_resolve(m) for m in metrics]
 
 
+# Keras's short names of the regression metric functions (keras.metrics.mse(y_true, y_pred)).
+mse, mae, mape, msle = (
+    mean_squared_error,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+)
+
+
 def __getattr__(name: str):
     raise AttributeError(
         f"module 'scratchnet.metrics' has no attribute {name!r}: scratchnet's metrics are "

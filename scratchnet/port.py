@@ -3,6 +3,7 @@
 The translation is a fixed list of textual substitutions, applied in this order to every line (code, comments and
 strings alike: the rules are anchored on the module names, so prose mentioning ``tf.keras`` is rewritten too)::
 
+    assert tf.__version__ >= "2.0"   ->  # scratchnet.port: ... (a TensorFlow version check, kept as a comment)
     import tensorflow as tf          ->  import scratchnet as sn
     import tensorflow.keras as k     ->  import scratchnet as k
     from tensorflow import keras     ->  import scratchnet as keras
@@ -17,9 +18,19 @@ strings alike: the rules are anchored on the module names, so prose mentioning `
     x.numpy()                        ->  x                             (results are NumPy arrays already)
 
 The ``tf.<name>`` rule is general: every other ``tf.<name>`` becomes ``sn.<name>`` (``tf.optimizers.Adam()`` is
-``sn.optimizers.Adam()``). A name scratchnet does not have (``sn.data``, ``sn.GradientTape``) then fails with one
-line saying what scratchnet offers instead, rather than a ``NameError`` about ``tf``. Other imports
+``sn.optimizers.Adam()``). A name scratchnet does not have (``sn.GradientTape``, ``sn.applications``) then fails
+with one line saying what scratchnet offers instead, rather than a ``NameError`` about ``tf``. Other imports
 (``tensorflow_datasets``, ``numpy``, ``matplotlib``) are left alone.
+
+A file that starts with a UTF-8 byte-order mark is read as any other (the mark is dropped).
+
+The tool also teaches: it prints a note (to stderr, never changing the program) for the classic slips of the
+beginner's exercise, each with its fix:
+
+- ``model.predict(x_test)`` when the program divided ``x_train`` by 255 but not ``x_test`` (at run time,
+  ``predict`` warns too: :class:`scratchnet.hints.InputScaleWarning`);
+- ``np.argmax(predictions)`` without ``axis``: the index into all N×C numbers, not one class per example;
+- ``plt.hist(predictions[0])``: a histogram of ten probabilities says nothing; ``plt.bar`` shows them.
 
 Usage::
 
@@ -41,7 +52,7 @@ import re
 import sys
 from pathlib import Path
 
-__all__ = ["RULES", "main", "port_notebook", "port_source"]
+__all__ = ["RULES", "main", "port_notebook", "port_notes", "port_source"]
 
 # `tf` as a whole name: not `xtf.`, not `obj.tf.` (someone's attribute), not `tf_utils.`.
 _TF = r"(?<![\w.])tf"
@@ -49,6 +60,11 @@ _KERAS_MODULE = r"(?:tensorflow\.keras|tensorflow\.python\.keras|keras)"
 
 # (pattern, replacement, what it does): applied in this order, each line by line (re.MULTILINE).
 RULES: list[tuple[str, str, str]] = [
+    (
+        r"^([ \t]*)(assert\b[^\n]*\b(?:tf|tensorflow|keras)\.__version__[^\n]*)$",
+        r"\1# scratchnet.port: a TensorFlow version check, commented out (scratchnet has its own version): \2",
+        "assert tf.__version__",
+    ),
     (r"^(\s*)import\s+tensorflow\s+as\s+tf\b", r"\1import scratchnet as sn", "import tensorflow as tf"),
     (r"^(\s*)import\s+tensorflow\.keras\s+as\s+(\w+)", r"\1import scratchnet as \2", "import tensorflow.keras as k"),
     (
@@ -71,9 +87,48 @@ _COMPILED = [(re.compile(pattern, re.MULTILINE), replacement) for pattern, repla
 
 def port_source(source: str) -> str:
     """The program ``source`` with every rule of :data:`RULES` applied, in order."""
+    source = source.removeprefix("\ufeff")
     for pattern, replacement in _COMPILED:
         source = pattern.sub(replacement, source)
     return source
+
+
+_SCALED = re.compile(r"\b(\w+)(?:\.astype\([^)]*\))?\s*/=?\s*255(?:\.0*)?\b")
+_PREDICTIONS = re.compile(r"^\s*(\w+)\s*=\s*[\w.]*\.predict\(", re.MULTILINE)
+_PREDICT_ON = re.compile(r"\.predict\(\s*(\w+)")
+_ARGMAX_NO_AXIS = re.compile(r"np\.argmax\(\s*(\w+)\s*\)")
+_HIST_OF_ROW = re.compile(r"plt\.hist\(\s*(\w+)\s*\[")
+
+
+def port_notes(source: str) -> list[str]:
+    """``line N: ...`` notes for the beginner's classic slips in ``source`` (see the module's docstring)."""
+    scaled = set(_SCALED.findall(source))
+    predictions = set(_PREDICTIONS.findall(source))
+    notes = []
+    for number, line in enumerate(source.removeprefix("\ufeff").splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        for name in _PREDICT_ON.findall(line):
+            if scaled and name not in scaled and not name.startswith(("np", "tf")):
+                notes.append(
+                    f"line {number}: predict({name}) after training on inputs divided by 255 "
+                    f"({', '.join(sorted(scaled))}), but {name} is not: the model would see pixels 0-255. Scale "
+                    f"it the same way first: {name} = {name} / 255.0"
+                )
+        for name in _ARGMAX_NO_AXIS.findall(line):
+            if name in predictions:
+                notes.append(
+                    f"line {number}: np.argmax({name}) has no axis, so it is the position of the largest of all "
+                    f"N x C numbers, not a class. Use np.argmax({name}, axis=1) for every example's class, or "
+                    f"np.argmax({name}[0]) for the first."
+                )
+        for name in _HIST_OF_ROW.findall(line):
+            if name in predictions:
+                notes.append(
+                    f"line {number}: plt.hist of one row of {name} draws how many of its C probabilities fall in "
+                    f"each bin, not the probability of each class. Use plt.bar(range(len({name}[0])), {name}[0])."
+                )
+    return notes
 
 
 def port_notebook(notebook: dict) -> dict:
@@ -107,6 +162,15 @@ def _port_file(path: Path) -> str:
     return port_source(text)
 
 
+def _source_text(path: Path) -> str:
+    """The program's code (a notebook's code cells, one after another) for :func:`port_notes`."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".ipynb":
+        return text
+    cells = [c for c in json.loads(text).get("cells", []) if c.get("cell_type") == "code"]
+    return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scratchnet.port",
@@ -118,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--in-place", action="store_true", help="overwrite the program with its translation")
     args = parser.parse_args(argv)
     ported = _port_file(args.program)
+    for note in port_notes(_source_text(args.program)):
+        print(f"note: {args.program}: {note}", file=sys.stderr)
     target = args.program if args.in_place else args.output
     if target is None:
         sys.stdout.write(ported)

@@ -1,5 +1,6 @@
-"""Small utilities: seeding, label and array helpers (``to_categorical``, ``normalize``), and the warning classes of
-the learner hints (:mod:`scratchnet.hints`).
+"""Small utilities: seeding, label and array helpers (``to_categorical``, ``normalize``), Keras's ``Sequence``, and
+the names ``keras.utils`` also holds that live elsewhere here (``image_dataset_from_directory``, ``get_file``,
+``pad_sequences``: forwarded on first use).
 
 ``check_inputs`` and ``value_range`` live in :mod:`scratchnet.checks` with the other input checks, and are
 importable from here too.
@@ -7,15 +8,23 @@ importable from here too.
 
 from __future__ import annotations
 
+import dis
+import logging
 import random
+import sys
+from types import SimpleNamespace
 
 import numpy as np
 
 from scratchnet.checks import check_inputs, value_range
 
 __all__ = [
+    "PyDataset",
+    "Sequence",
     "check_inputs",
+    "get_logger",
     "make_rng",
+    "missing_name",
     "normalize",
     "set_random_seed",
     "to_categorical",
@@ -40,6 +49,30 @@ def set_random_seed(seed: int) -> None:
     _seed_sequence = np.random.SeedSequence(int(seed))
     random.seed(int(seed))
     np.random.seed(int(seed) % 2**32)  # noqa: NPY002 -- seeding it for user code is the point
+
+
+# `tf.random.set_seed(42)`: what `sn.random` is until scratchnet has random tensors (only the seed is needed by
+# programs that build their models with Keras layers).
+random_namespace = SimpleNamespace(set_seed=set_random_seed)
+
+
+def get_logger() -> logging.Logger:
+    """``tf.get_logger()``: the ``logging.Logger`` scratchnet's messages would go to (``.setLevel('ERROR')`` works)."""
+    return logging.getLogger("scratchnet")
+
+
+def missing_name(module: str, name: str, hint: str) -> Exception:
+    """The one-line error for a name ``module`` lacks: an ImportError under ``from module import name`` (where
+    Python would replace an AttributeError's message by its generic "cannot import name"), else an AttributeError
+    (so ``hasattr`` stays False). Raise it from the module's ``__getattr__``."""
+    try:
+        frame = sys._getframe(2)  # the statement that asked: the caller of the module's __getattr__
+        from_import = dis.opname[frame.f_code.co_code[frame.f_lasti]] == "IMPORT_FROM"
+    except (AttributeError, IndexError, ValueError):  # another Python implementation
+        from_import = False
+    if from_import:
+        return ImportError(f"cannot import name {name!r} from {module!r}: {hint}.")
+    return AttributeError(f"module {module!r} has no attribute {name!r}: {hint}.")
 
 
 def make_rng(seed: int | None = None) -> np.random.Generator:
@@ -120,3 +153,54 @@ def normalize(x, axis: int | None = -1, order=2) -> np.ndarray:
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, -1 if axis is None else axis).astype(x.dtype, copy=False)
+
+
+class Sequence:
+    """Keras's ``utils.Sequence`` (``PyDataset`` in Keras 3): subclass it with ``__len__`` (batches per epoch) and
+    ``__getitem__(i)`` (batch i, as ``(x, y)``); ``fit`` asks for batches 0 to len-1 each epoch, then calls
+    ``on_epoch_end``."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __len__(self) -> int:
+        raise NotImplementedError("A Sequence subclass defines __len__: the number of batches in an epoch.")
+
+    def __getitem__(self, index):
+        raise NotImplementedError("A Sequence subclass defines __getitem__(index): batch number `index`, as (x, y).")
+
+    def on_epoch_end(self) -> None:
+        """Called by fit after each pass (e.g. to reshuffle)."""
+
+
+PyDataset = Sequence
+
+# Keras keeps these in keras.utils; here they live with the data tools of the periphery, and are forwarded by name
+# (resolved on first use, like scratchnet's submodules) so that `from keras.utils import get_file` ports as it is.
+_FORWARDED = {
+    "image_dataset_from_directory": "scratchnet.preprocessing.directory",
+    "pad_sequences": "scratchnet.preprocessing.sequence",
+    "get_file": "scratchnet.datasets.get_file",
+    "load_img": "scratchnet.preprocessing.files",
+    "img_to_array": "scratchnet.preprocessing.files",
+    "array_to_img": "scratchnet.preprocessing.files",
+    "save_img": "scratchnet.preprocessing.files",
+}
+_NOT_HERE = {
+    "text_dataset_from_directory": "read the files with Python, then sn.data.Dataset.from_tensor_slices((texts, y))",
+    "timeseries_dataset_from_array": "sn.data.Dataset.from_tensor_slices(series).window(n, shift=1) + flat_map",
+    "plot_model": "model.summary(), or sn.plotting for figures",
+    "model_to_dot": "model.summary()",
+    "register_keras_serializable": "sn.layers.register (a decorator for your own layer classes)",
+    "get_custom_objects": "sn.layers.register",
+    "custom_object_scope": "load_model(path, custom_objects={...})",
+}
+
+
+def __getattr__(name: str):
+    if name in _FORWARDED:
+        import importlib
+
+        return getattr(importlib.import_module(_FORWARDED[name]), name)
+    hint = f"use {_NOT_HERE[name]}" if name in _NOT_HERE else f"it has {', '.join(sorted([*__all__, *_FORWARDED]))}"
+    raise missing_name("scratchnet.utils", name, hint)

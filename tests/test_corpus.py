@@ -43,6 +43,8 @@ NOT_YET = {
     "geron_ch10_functional_wide_deep": "layers.Concatenate in a functional graph (fan-in)",
     "geron_ch11_dropout": "MCDropout overrides Keras's call(): refused with a clear TypeError, by design (no autograd)",
     "keras_guide_custom_losses_metrics": "a loss function of your own: a clear TypeError, by design (no autograd)",
+    "geron_ch13_data_api": "tf.range (the tape's ops), then TextLineDataset, interleave and tf.io.decode_csv",
+    "keras_guide_preprocessing_layers": "layers.StringLookup (and IntegerLookup, Hashing, CategoryEncoding)",
 }
 
 

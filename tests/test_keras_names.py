@@ -301,7 +301,7 @@ def test_mean_absolute_error_keeps_float32_and_is_registered():
 @pytest.mark.parametrize(
     ("module", "name", "says"),
     [
-        (sn, "data", "pass NumPy arrays to fit"),
+        (sn, "applications", "no pretrained models"),
         (sn, "GradientTape", "compute_gradients"),
         (sn, "stack", "np.stack"),
         (sn, "TextVectorization", "scratchnet has Input, Model, Sequential"),

@@ -127,3 +127,61 @@ def test_missing_file_is_one_clear_line(tmp_path):
     assert result.returncode != 0
     assert "no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- what the port tool teaches: the beginner's three slips, as notes; BOMs; TensorFlow version checks -------------
+SLIPS = """import tensorflow as tf
+import numpy as np
+import matplotlib.pyplot as plt
+(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
+x_train = x_train / 255.0
+model.fit(x_train, y_train, epochs=5)
+predictions = model.predict(x_test)
+print(np.argmax(predictions))
+plt.hist(predictions[0])
+"""
+
+
+def test_the_three_slips_each_get_a_note_with_the_fix_and_no_rewrite():
+    from scratchnet.port import port_notes
+
+    notes = port_notes(SLIPS)
+    assert len(notes) == 3
+    assert notes[0].startswith("line 7: predict(x_test)") and "x_test = x_test / 255.0" in notes[0]
+    assert notes[1].startswith("line 8: np.argmax(predictions)") and "axis=1" in notes[1]
+    assert notes[2].startswith("line 9: plt.hist") and "plt.bar" in notes[2]
+    assert "np.argmax(predictions))" in port_source(SLIPS) and "plt.hist(predictions[0])" in port_source(SLIPS)
+    fixed = SLIPS.replace("x_train = x_train / 255.0", "x_train, x_test = x_train / 255.0, x_test / 255.0")
+    fixed = fixed.replace("np.argmax(predictions)", "np.argmax(predictions, axis=1)").replace("plt.hist", "plt.bar")
+    assert port_notes(fixed) == []
+
+
+def test_the_command_line_prints_the_notes_to_stderr(tmp_path, capsys):
+    src = tmp_path / "slips.py"
+    src.write_text(SLIPS)
+    main([str(src)])
+    out, err = capsys.readouterr()
+    assert out == port_source(SLIPS) and err.count("note: ") == 3 and "line 8" in err
+
+
+def test_a_file_with_a_byte_order_mark_is_translated_like_any_other(tmp_path, capsys):
+    src = tmp_path / "bom.py"
+    src.write_bytes("import tensorflow as tf\nx = tf.keras.layers.Dense(1)\n".encode("utf-8-sig"))
+    main([str(src)])
+    assert capsys.readouterr().out == "import scratchnet as sn\nx = sn.layers.Dense(1)\n"
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        'assert version.parse(tf.__version__) >= version.parse("2.8.0")',
+        'assert tf.__version__ >= "2.0"',
+        '    assert keras.__version__.startswith("3")',
+    ],
+)
+def test_tensorflow_version_checks_become_a_comment_with_a_note(check):
+    ported = port_source(check + "\nimport sys\nassert sys.version_info >= (3, 7)\n")
+    first, *rest = ported.splitlines()
+    assert first.lstrip().startswith("# scratchnet.port: a TensorFlow version check") and "__version__" in first
+    assert rest == ["import sys", "assert sys.version_info >= (3, 7)"]  # other checks stay
+    compile(ported, "<ported>", "exec")

@@ -6,6 +6,9 @@
     convolution.py    Conv2D: patches (im2col) times the kernel in one matmul, and its backward (col2im)
     pooling.py        MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D
     normalization.py  Normalization
+    preprocessing.py  Rescaling, Resizing and the random augmentations (RandomFlip, RandomRotation, ...)
+    image_warp.py     the affine warps and resizing those and ImageDataGenerator share
+    text_vectorization.py  TextVectorization: texts to token numbers or vectors
     input_layer.py    Input and InputLayer, where a functional model starts
 
 Every layer is importable from here (``sn.layers.Dense``, ``from scratchnet.layers import Dense``), and
@@ -14,6 +17,7 @@ Every layer is importable from here (``sn.layers.Dense``, ``from scratchnet.laye
 
 from __future__ import annotations
 
+from scratchnet.layers import experimental as experimental  # keras.layers.experimental.preprocessing.X
 from scratchnet.layers.activations import Activation, ReLU, Sigmoid, Softmax, Tanh
 from scratchnet.layers.base import Layer
 from scratchnet.layers.convolution import Conv2D
@@ -21,6 +25,16 @@ from scratchnet.layers.core import Dense, Dropout, Flatten, Reshape
 from scratchnet.layers.input_layer import Input, InputLayer
 from scratchnet.layers.normalization import Normalization
 from scratchnet.layers.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
+from scratchnet.layers.preprocessing import (
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Rescaling,
+    Resizing,
+)
+from scratchnet.layers.text_vectorization import TextVectorization
 
 __all__ = [
     "Activation",
@@ -35,11 +49,19 @@ __all__ = [
     "Layer",
     "MaxPooling2D",
     "Normalization",
+    "RandomContrast",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
     "ReLU",
+    "Rescaling",
     "Reshape",
+    "Resizing",
     "Sigmoid",
     "Softmax",
     "Tanh",
+    "TextVectorization",
     "get",
     "register",
 ]
@@ -58,11 +80,19 @@ LAYERS: dict[str, type[Layer]] = {
         InputLayer,
         MaxPooling2D,
         Normalization,
+        RandomContrast,
+        RandomFlip,
+        RandomRotation,
+        RandomTranslation,
+        RandomZoom,
         ReLU,
+        Rescaling,
         Reshape,
+        Resizing,
         Sigmoid,
         Softmax,
         Tanh,
+        TextVectorization,
     )
 }
 

@@ -107,6 +107,9 @@ class Layer:
             )
 
     def __init__(self, name: str | None = None, input_shape=None, dtype=None, input_dim: int | None = None, **unknown):
+        # Keras's trainable=False (a frozen layer) is kept, saved and loaded; the optimizer reads it through the
+        # model's list of trainable parameters.
+        self.trainable = bool(unknown.pop("trainable", True))
         if unknown:
             _refuse_arguments(type(self), unknown)
         self.name = name or _unique_name(_snake_case(type(self).__name__))
@@ -224,6 +227,8 @@ class Layer:
         config = {"name": self.name}
         if self.input_shape is not None:
             config["input_shape"] = list(self.input_shape)
+        if not getattr(self, "trainable", True):
+            config["trainable"] = False
         return config
 
     @classmethod

@@ -10,7 +10,7 @@ layers below just pass it on.
 
     base.py          the contract (Loss) and formulas(), which reads a loss's Forward/Backward docstring block
     crossentropy.py  SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCrossentropy
-    regression.py    MeanSquaredError, MeanAbsoluteError
+    regression.py    MeanSquaredError, MeanAbsoluteError, Huber
     functions.py     Keras's loss functions and get(), which resolves compile(loss=...)
 
 Keras's loss *functions* are here too (``sparse_categorical_crossentropy(y_true, y_pred)``, ``mean_squared_error``,
@@ -36,13 +36,14 @@ from scratchnet.losses.functions import (
     mse,
     sparse_categorical_crossentropy,
 )
-from scratchnet.losses.regression import MeanAbsoluteError, MeanSquaredError
+from scratchnet.losses.regression import Huber, MeanAbsoluteError, MeanSquaredError
 
 __all__ = [
     "EPSILON",
     "LOSSES",
     "BinaryCrossentropy",
     "CategoricalCrossentropy",
+    "Huber",
     "Loss",
     "MeanAbsoluteError",
     "MeanSquaredError",

@@ -8,7 +8,7 @@ import numpy as np
 
 from scratchnet.losses.base import Loss
 from scratchnet.losses.crossentropy import BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy
-from scratchnet.losses.regression import MeanAbsoluteError, MeanSquaredError
+from scratchnet.losses.regression import Huber, MeanAbsoluteError, MeanSquaredError
 
 __all__ = [
     "LOSSES",
@@ -31,6 +31,8 @@ LOSSES: dict[str, type[Loss]] = {
     "mean_absolute_error": MeanAbsoluteError,
     "mae": MeanAbsoluteError,
     "binary_crossentropy": BinaryCrossentropy,
+    "huber": Huber,
+    "huber_loss": Huber,
 }
 
 

@@ -112,6 +112,29 @@ class Sequential(Model):
         self._trace_outputs()
         self.needs_input_grad = self.needs_input_grad  # passes the flag on to the (new) layers
 
+    @property
+    def input(self):
+        """Keras's ``model.input``: the placeholder of the model's input, for ``Model(inputs=model.input, ...)``."""
+        return self._traced("input", 0)
+
+    @property
+    def output(self):
+        """Keras's ``model.output``: the placeholder of the last layer's output."""
+        return self._traced("output", 1)
+
+    @output.setter
+    def output(self, value) -> None:
+        self._output = value  # where a model this one is nested in traced it (the Layer contract)
+
+    def _traced(self, what: str, which: int):
+        traced = (self.__dict__.get("inputs"), self.__dict__.get("outputs"))[which]
+        if not traced:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no {what} yet: it is not built. Give its first layer an "
+                "input_shape (or start it with sn.Input(shape=...)), or call it on data first."
+            )
+        return traced[0]
+
     def _trace_outputs(self) -> None:
         """``model.inputs``, ``model.outputs`` and each ``layer.output``, for ``Model(inputs=model.inputs, ...)``."""
         tensor = SymbolicTensor(self.input_shape, InputLayer(shape=self.input_shape), None)

@@ -25,6 +25,7 @@ from scratchnet import checks, fused, hints, losses, optimizers, speed
 from scratchnet.callbacks.callback_list import CallbackList
 from scratchnet.metrics import check_names as check_metric_names
 from scratchnet.metrics import get as get_metric
+from scratchnet.models import streams
 
 __all__ = ["RunningMeans", "Trainer", "batches"]
 
@@ -65,6 +66,8 @@ class RunningMeans:
 
 class Trainer:
     """compile / fit / evaluate / predict for a model that provides ``forward``, ``train_step`` and its shapes."""
+
+    running_means_class = RunningMeans  # what the loops here and in streams.py keep their numbers in
 
     def _init_training(self) -> None:
         self.optimizer: optimizers.Optimizer | None = None
@@ -134,6 +137,7 @@ class Trainer:
         initial_epoch: int = 0,
         steps_per_epoch: int | None = None,
         validation_freq: int = 1,
+        validation_steps: int | None = None,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches. Returns a ``History``.
 
@@ -159,6 +163,10 @@ class Trainer:
             steps_per_epoch: batches per epoch, if not one pass over the data: the batches then run on through
                 the data from one epoch to the next (reshuffled after each full pass), as Keras does.
             validation_freq: validate after every this many epochs (1: after each).
+            validation_steps: batches of a validation dataset to evaluate (default: all of it).
+
+        ``x`` may also be a ``scratchnet.data.Dataset`` (or a generator, or ``ImageDataGenerator.flow``) of
+        ``(x, y)`` or ``(x, y, sample_weight)`` batches, without ``y``: see :mod:`scratchnet.models.streams`.
 
         Returns:
             A ``History`` whose ``history`` dict holds per-epoch lists: ``loss``, the metrics, ``val_*``.
@@ -169,6 +177,10 @@ class Trainer:
         validation_freq = checks.positive_int("fit()", "validation_freq", validation_freq)
         if not isinstance(shuffle, (bool, np.bool_)):
             raise TypeError(f"fit() expected shuffle to be True or False. Received: shuffle={shuffle!r}.")
+        if streams.is_stream(x):
+            return streams.fit(self, x, y, epochs, verbose, callbacks, validation_split, validation_data,
+                               class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps,
+                               validation_freq)  # fmt: skip
         x, y = checks.prepare_data(self, x, y, "fit")
         weights = checks.sample_weights(self, y, sample_weight, class_weight)
         x, y, val = self._validation(x, y, validation_split, validation_data)
@@ -214,7 +226,11 @@ class Trainer:
                 epoch_logs = tracker.means()
                 hints.check_epoch(self, first_loss, epoch_logs["loss"], epoch - initial_epoch)
                 if val is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self._evaluate_prepared(*val, batch_size, None)
+                    val_logs = (
+                        self._evaluate_prepared(*val, batch_size, None)
+                        if isinstance(val, tuple)
+                        else streams.evaluate_logs(self, val, validation_steps, None, "fit(validation_data)")
+                    )
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
@@ -224,6 +240,8 @@ class Trainer:
 
     def _validation(self, x, y, validation_split, validation_data):
         """``(x, y, (x_val, y_val) or None)``, the validation data checked now, before the first epoch."""
+        if streams.is_stream(validation_data):
+            return x, y, validation_data
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
                 raise ValueError(
@@ -258,7 +276,14 @@ class Trainer:
 
     # --- evaluate / predict ---------------------------------------------------------------------------------------
     def evaluate(
-        self, x=None, y=None, batch_size: int = 32, verbose: int = 1, return_dict: bool = False, callbacks=None
+        self,
+        x=None,
+        y=None,
+        batch_size: int = 32,
+        verbose: int = 1,
+        return_dict: bool = False,
+        callbacks=None,
+        steps: int | None = None,
     ):
         """Loss (and metrics) over ``(x, y)``, in inference mode.
 
@@ -267,6 +292,8 @@ class Trainer:
             (or a dict of them with ``return_dict=True``).
         """
         batch_size = checks.positive_int("evaluate()", "batch_size", batch_size)
+        if streams.is_stream(x):  # a Dataset of (x, y) batches: `steps` of them, or all
+            return _results(streams.evaluate(self, x, y, verbose, steps, callbacks), return_dict)
         x, y = checks.prepare_data(self, x, y, "evaluate")
         hints.check_input_scale(self, x)
         steps = math.ceil(len(x) / batch_size)
@@ -303,6 +330,8 @@ class Trainer:
             outputs (functional API) returns a list of such arrays, one per output.
         """
         batch_size = checks.positive_int("predict()", "batch_size", batch_size)
+        if streams.is_stream(x):
+            return streams.predict(self, x, verbose, steps, callbacks)
         x = checks.prepare_inputs(self, x, "predict")
         if steps is not None:  # Keras: only the first `steps` batches
             x = x[: checks.positive_int("predict()", "steps", steps) * batch_size]
