@@ -21,6 +21,7 @@ from scratchnet.layers.core import Dense, Dropout, Flatten, Reshape
 from scratchnet.layers.input_layer import Input, InputLayer
 from scratchnet.layers.normalization import Normalization
 from scratchnet.layers.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
+from scratchnet.tape import layer_call  # noqa: F401  (layers called on tensors are recorded by it)
 
 __all__ = [
     "Activation",

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from scratchnet.tape.tensor import Tensor, convert_to_tensor, record, recording_tapes
+
 __all__ = ["EPSILON", "Loss", "formulas"]
 
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before a log, as Keras does, so log(0) never happens.
@@ -33,12 +35,45 @@ class Loss:
                 f"reduction='sum_over_batch_size'. Received: reduction={reduction!r}."
             )
 
+    #: The output activation whose Jacobian this loss cancels (the fused gradient of scratchnet.fused), if any.
+    fuses_with: str | None = None
+
     def __call__(self, y_true, y_pred) -> float:
+        if isinstance(y_pred, Tensor) or isinstance(y_true, Tensor) or recording_tapes():
+            return self.on_tensors(y_true, y_pred)
         y_pred = np.asarray(y_pred)
         if not np.issubdtype(y_pred.dtype, np.floating):
             y_pred = y_pred.astype(np.float32)
         y_true = self.validate(y_true, y_pred.shape)
         return self.forward(y_true, y_pred)
+
+    def on_tensors(self, y_true, y_pred, per_example: bool = False) -> Tensor:
+        """The loss on tensors, recorded as one op on the GradientTape (a scalar; ``per_example``: shape (N,)).
+
+        Backward:  dp = dl * backward(y, p)                the loss's own backward (its 1/N included)
+                   dp_i = dl_i * N * backward(y, p)_i       per example: row i of the mean's gradient, times N
+
+        When ``p`` came straight out of a scratchnet layer or model ending in the activation this loss fuses
+        with (softmax for the cross-entropies), the op skips ``p`` and starts below the activation with the
+        fused ``dz = (p - onehot(y)) / N``, as ``fit`` does (see :mod:`scratchnet.tape.layer_call`).
+        """
+        p = convert_to_tensor(y_pred)
+        if p.dtype.kind != "f":
+            p = Tensor._wrap(p.numpy().astype(np.float32))
+        pv = p.numpy()
+        y = self.validate(np.asarray(y_true), pv.shape)
+        n = pv.shape[0]
+        value = self.per_example(y, pv) if per_example else np.asarray(self.forward(y, pv), dtype=pv.dtype)
+
+        def factor(dl):  # per example, row i of the mean's gradient times N is row i's own gradient
+            return dl if not per_example else (dl * n).reshape(-1, *([1] * (pv.ndim - 1)))
+
+        chooser = getattr(p, "_fused_with", None)
+        fused_loss = chooser(self) if chooser is not None and p._backward is not None else None
+        if fused_loss is not None:  # start below the output activation, with dz = (p - onehot(y)) / N
+            below = p._logits_backward
+            return record(value, p._parents, lambda dl: below(fused_loss.backward(y, pv) * factor(dl)), "fused")
+        return record(value, (p,), lambda dl: (self.backward(y, pv) * factor(dl),), self.name)
 
     def validate(self, y_true, y_pred_shape: tuple[int, ...]) -> np.ndarray:
         """Check labels against the shape of the predictions; return them as an array the loss can use."""

@@ -30,7 +30,7 @@ from scratchnet import checks, regularizers, speed, utils
 from scratchnet.layers.base import Layer
 from scratchnet.models import saving, summary
 from scratchnet.models.training import Trainer
-from scratchnet.ops import eager
+from scratchnet.tape import tensor as tape_tensor
 
 __all__ = ["Model"]
 
@@ -108,6 +108,20 @@ class Model(Trainer, Layer):
     def trainable_weights(self) -> list[np.ndarray]:
         """The parameter arrays themselves (not copies), in Keras order."""
         return [layer.params[key] for layer, key in self.parameter_slots()]
+
+    @property
+    def trainable_variables(self) -> list:
+        """Every parameter as a Variable that aliases it, in Keras order: what ``tape.gradient`` and
+        ``optimizer.apply_gradients`` take in a custom training loop (the same objects on every call)."""
+        return [v for layer, key in self.parameter_slots() for v in layer.trainable_variables if v.key == key]
+
+    @property
+    def variables(self) -> list:
+        return self.trainable_variables
+
+    @property
+    def non_trainable_variables(self) -> list:
+        return []
 
     @property
     def weight_names(self) -> list[str]:
@@ -227,17 +241,19 @@ class Model(Trainer, Layer):
         """Multiply-adds of the largest layer's matmul on one batch (for Dense: batch × in × out, about)."""
         return batch_size * max((layer.count_params() for layer in self.layers), default=0)
 
-    def __call__(self, x, training: bool = False) -> np.ndarray:
-        """``model(x)``: the forward pass on ``x`` as one batch (builds the model on first use).
+    def __call__(self, x, training: bool = False):
+        """``model(x)``: the forward pass on ``x`` as one batch (builds the model on first use), as a tensor.
 
-        The result is a NumPy array that also has TensorFlow's ``.numpy()`` (which returns it as a plain array),
-        so ``model(x).numpy()`` from a TensorFlow tutorial runs as written.
+        ``model(x).numpy()`` is the NumPy array (``predict`` returns one directly). Inside a GradientTape the call
+        is one recorded op whose backward is the model's (see :mod:`scratchnet.tape.layer_call`).
         """
         if getattr(x, "is_symbolic", False):
             return x.through(self)
+        if isinstance(x, tape_tensor.Tensor) or tape_tensor.recording_tapes():
+            return tape_tensor.OPS["call_layer"](self, tape_tensor.convert_to_tensor(x), training)
         x = checks.prepare_inputs(self, x, "__call__")
         out = self.forward(x.astype(self.dtype, copy=False), training=training)
-        return eager(out)
+        return [tape_tensor.Tensor._wrap(o) for o in out] if isinstance(out, list) else tape_tensor.Tensor._wrap(out)
 
     # --- looking inside, summary, saving ------------------------------------------------------------------------
     def explain(self, x, y=None, print_fn=print, full: bool = False) -> None:
