@@ -45,7 +45,7 @@ def __getattr__(name: str):
         return importlib.import_module(f"scratchnet.tape.{name}")
     for module in ("ops", "array_ops"):
         mod = importlib.import_module(f"scratchnet.tape.{module}")
-        if name in mod.__all__ or name == "newaxis":
+        if name in mod.__all__:
             return getattr(mod, name)
     raise AttributeError(f"module 'scratchnet.tape' has no attribute {name!r}")
 

@@ -103,10 +103,20 @@ __all__ = [
 ]
 
 # The arithmetic lives beside the Tensor class (its operators use it); here it gets TensorFlow's names.
-add, subtract, multiply, divide, matmul, negative = _t.add, _t.subtract, _t.multiply, _t.divide, _t.matmul, _t.negative
+add, subtract, multiply, divide, negative = _t.add, _t.subtract, _t.multiply, _t.divide, _t.negative
 truediv = divide
 pow = _t.power
 sigmoid, tanh, relu, softmax = nn.sigmoid, nn.tanh, nn.relu, nn.softmax
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, name=None, **kwargs) -> Tensor:
+    """``a @ b`` (the operator's op, :func:`scratchnet.tape.tensor.matmul`), optionally of the last two axes swapped."""
+    a, b = convert_to_tensor(a), convert_to_tensor(b)
+    if transpose_a:
+        a = _t.OPS["transpose"](a, [*range(a.ndim - 2), a.ndim - 1, a.ndim - 2])
+    if transpose_b:
+        b = _t.OPS["transpose"](b, [*range(b.ndim - 2), b.ndim - 1, b.ndim - 2])
+    return _t.matmul(a, b)
 
 
 def _float(x) -> Tensor:

@@ -373,12 +373,14 @@ class Tensor:
     def __format__(self, spec: str) -> str:
         return format(self._value.item(), spec) if self._value.ndim == 0 and spec else format(str(self), spec)
 
-    def __repr__(self) -> str:
-        return f"<sn.Tensor: shape={tuple(self.shape)}, dtype={self.dtype}, numpy=\n{self._value!r}>".replace(
-            "numpy=\n", "numpy=" if self._value.ndim < 2 else "numpy=\n"
-        )
+    def __repr__(self) -> str:  # as TensorFlow prints one: the numbers on their own line from two axes up
+        numbers = str(self._value) if self._value.ndim == 0 else repr(self._value)
+        gap = "\n" if self._value.ndim >= 2 else ""
+        return f"<sn.Tensor: shape={tuple(self.shape)}, dtype={self.dtype}, numpy={gap}{numbers}>"
 
     def __str__(self) -> str:
+        if type(self) is not Tensor:  # a Variable prints as its repr, as in TensorFlow
+            return repr(self)
         return f"sn.Tensor({self._value}, shape={tuple(self.shape)}, dtype={self.dtype})"
 
     __hash__ = object.__hash__  # == is elementwise (as in TF), yet a tensor may still be a dict key by identity

@@ -83,7 +83,7 @@ class Variable(Tensor):
         return self.name
 
     def __repr__(self) -> str:
-        return f"<sn.Variable '{self.name}:0' shape={tuple(self.shape)} dtype={self.dtype}, numpy={self._value!r}>"
+        return f"<sn.Variable '{self.name}:0' shape={tuple(self.shape)} dtype={self.dtype}, numpy={_numbers(self)}>"
 
 
 class LayerVariable(Variable):
@@ -109,7 +109,11 @@ class LayerVariable(Variable):
         return f"{self.layer.name}/{self.name}"
 
     def __repr__(self) -> str:
-        return f"<sn.Variable '{self.path}:0' shape={tuple(self.shape)} dtype={self.dtype}, numpy={self._value!r}>"
+        return f"<sn.Variable '{self.path}:0' shape={tuple(self.shape)} dtype={self.dtype}, numpy={_numbers(self)}>"
+
+
+def _numbers(v: Variable) -> str:
+    return str(v._value) if v._value.ndim == 0 else repr(v._value)
 
 
 def layer_variables(layer) -> list[LayerVariable]:
