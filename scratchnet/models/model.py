@@ -100,13 +100,17 @@ class Model(Trainer, Layer):
         raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}.")
 
     @property
-    def weights(self) -> list[np.ndarray]:
+    def weights(self) -> list:
         """Keras's name for :attr:`trainable_weights` (scratchnet has no non-trainable weights)."""
         return self.trainable_weights
 
     @property
-    def trainable_weights(self) -> list[np.ndarray]:
-        """The parameter arrays themselves (not copies), in Keras order."""
+    def trainable_weights(self) -> list:
+        """Every parameter as a Variable that aliases it, Keras order (the same as :attr:`trainable_variables`)."""
+        return self.trainable_variables
+
+    def parameter_arrays(self) -> list[np.ndarray]:
+        """The parameter arrays themselves (not copies), in Keras order: what the optimizer updates in place."""
         return [layer.params[key] for layer, key in self.parameter_slots()]
 
     @property
@@ -125,12 +129,12 @@ class Model(Trainer, Layer):
 
     @property
     def weight_names(self) -> list[str]:
-        """``'layer_name/key'`` for each of :attr:`trainable_weights`."""
+        """``'layer_name/key'`` for each of :meth:`parameter_arrays`."""
         return [f"{layer.name}/{key}" for layer, key in self.parameter_slots()]
 
     @property
     def gradients(self) -> list[np.ndarray]:
-        """∂L/∂θ for each of :attr:`trainable_weights`, as the last backward left them."""
+        """∂L/∂θ for each of :meth:`parameter_arrays`, as the last backward left them."""
         return [layer.grads[key] for layer, key in self.parameter_slots()]
 
     def count_params(self) -> int:
@@ -138,7 +142,7 @@ class Model(Trainer, Layer):
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of all parameters in Keras order: ``[W1, b1, W2, b2, ...]``."""
-        return [w.copy() for w in self.trainable_weights]
+        return [w.copy() for w in self.parameter_arrays()]
 
     def set_weights(self, weights) -> None:
         """Copy ``weights`` (Keras order, as from :meth:`get_weights`) into the model, in place.
@@ -146,7 +150,7 @@ class Model(Trainer, Layer):
         Every shape is checked before anything is written, so a mismatch leaves the model unchanged.
         """
         self.check_built("set_weights")
-        weights, own, names = list(weights), self.trainable_weights, self.weight_names
+        weights, own, names = list(weights), self.parameter_arrays(), self.weight_names
         if len(weights) != len(own):
             raise ValueError(
                 f"Model '{self.name}' has {len(own)} weight arrays ({', '.join(names)}). "
@@ -166,7 +170,7 @@ class Model(Trainer, Layer):
         if speed.enabled():
             return speed.flat_parameters(self)  # [θ], [dθ]: the whole model in one vector each
         speed.separate_parameters(self)
-        return self.trainable_weights, self.gradients
+        return self.parameter_arrays(), self.gradients
 
     # --- one step of training -----------------------------------------------------------------------------------
     def backward_from_loss(self, y: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None) -> None:

@@ -88,13 +88,21 @@ def call_layer(layer, x: Tensor, training: bool = False) -> Tensor:
         return [leaf.grads.get(key) for leaf, key in clone_slots]
 
     def backward(dy):  # the layer's own backward, then its parameter gradients
+        for leaf, _ in clone_slots:  # fresh arrays each time: a persistent tape may ask twice, with other dy
+            leaf.grads = {}
         dx = clone.backward(dy)
         return (dx, *parameter_grads())
 
     out = _t.record(y, (x, *variables), backward, f"{type(layer).__name__} '{layer.name}'")
     if out._backward is not None:
         out._fused_with = lambda loss: _fused_loss(clone, loss)
-        out._logits_backward = lambda dz: (_backward_from_logits(clone, dz), *parameter_grads())
+
+        def logits_backward(dz):
+            for leaf, _ in clone_slots:
+                leaf.grads = {}
+            return (_backward_from_logits(clone, dz), *parameter_grads())
+
+        out._logits_backward = logits_backward
     return out
 
 
