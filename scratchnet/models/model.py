@@ -117,7 +117,12 @@ class Model(Trainer, Layer):
     def trainable_variables(self) -> list:
         """Every parameter as a Variable that aliases it, in Keras order: what ``tape.gradient`` and
         ``optimizer.apply_gradients`` take in a custom training loop (the same objects on every call)."""
-        return [v for layer, key in self.parameter_slots() for v in layer.trainable_variables if v.key == key]
+        slots = self.parameter_slots()
+        cached = self.__dict__.get("_variables_cache")
+        if cached is None or cached[0] != slots:  # the same Variable objects every time, made once per slot
+            cached = (slots, [v for layer, key in slots for v in layer.trainable_variables if v.key == key])
+            self.__dict__["_variables_cache"] = cached
+        return list(cached[1])
 
     @property
     def variables(self) -> list:
