@@ -297,3 +297,17 @@ def test_a_persistent_tape_asked_twice_through_a_conv_layer_keeps_the_first_answ
     tape.gradient(second, model.trainable_variables)  # the same layer op, another dy
     for before, after in zip(a, kept, strict=True):
         np.testing.assert_array_equal(before, after.numpy())
+
+
+def test_sample_weights_in_a_loss_call_weigh_each_example_and_its_gradient():
+    model, x, y = _build("dense relu + softmax")
+    weights = np.array([1.0, 0.0, 2.0, 0.5, 1.0, 3.0])
+    loss_fn = sn.losses.SparseCategoricalCrossentropy()
+    with sn.GradientTape() as tape:
+        weighted = loss_fn(y, model(x), sample_weight=weights)
+        by_hand = sn.reduce_mean(sn.losses.sparse_categorical_crossentropy(y, model(x) * 1.0) * weights)
+        difference = weighted - by_hand
+    assert float(weighted) == pytest.approx(float(by_hand), rel=1e-12)
+    assert float(weighted) == pytest.approx(loss_fn(y, model.predict(x, verbose=0), sample_weight=weights))
+    for g in tape.gradient(difference, model.trainable_variables):  # fused and weighted == chained by hand
+        np.testing.assert_allclose(g.numpy(), 0.0, atol=1e-12)
