@@ -279,3 +279,30 @@ def test_a_target_that_lost_the_tape_warns_that_every_gradient_is_none():
         y = sn.reduce_sum(sn.constant(np.asarray(w)) * 2.0)  # through NumPy: the tape cannot follow
     with pytest.warns(TapeWarning, match="target was not computed on this tape"):
         assert tape.gradient(y, w) is None
+
+
+def test_jacobian_has_one_gradient_per_value_of_the_target():
+    x = sn.Variable([1.0, 2.0, 3.0])
+    W = sn.Variable(np.arange(6, dtype=np.float32).reshape(3, 2))
+    with sn.GradientTape() as tape:
+        y = x * x  # (3,)
+        z = sn.matmul(x[None], W)[0]  # (2,)
+        both = sn.concat([y, z], axis=0)  # (5,)
+    jx, jw = tape.jacobian(both, [x, W])
+    assert jx.shape == (5, 3) and jw.shape == (5, 3, 2)
+    np.testing.assert_allclose(jx.numpy()[:3], np.diag([2.0, 4.0, 6.0]))
+    np.testing.assert_allclose(jx.numpy()[3:], W.numpy().T)
+    np.testing.assert_allclose(jw.numpy()[:3], 0.0)
+    np.testing.assert_allclose(jw.numpy()[3, :, 0], x.numpy())
+    np.testing.assert_allclose(jw.numpy()[3, :, 1], 0.0)
+    assert "persistent=True" in raised(RuntimeError, tape.jacobian, both, x)
+
+
+def test_jacobian_of_an_unconnected_source_is_none_and_a_zero_row_stays_zero():
+    x, unused = sn.Variable([1.0, 2.0]), sn.Variable(1.0)
+    with sn.GradientTape(persistent=True) as tape:
+        y = sn.concat([x * 0.0, x], axis=0)
+    jx, ju = tape.jacobian(y, [x, unused])
+    assert ju is None
+    np.testing.assert_allclose(jx.numpy(), [[0, 0], [0, 0], [1, 0], [0, 1]])
+    assert tape.jacobian(y, unused, unconnected_gradients="zero").shape == (4,)

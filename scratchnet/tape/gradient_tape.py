@@ -226,11 +226,41 @@ class GradientTape:
             return Tensor._wrap(np.zeros_like(source._value)) if str(unconnected).lower() == "zero" else None
         return Tensor._wrap(g.astype(source.dtype, copy=False))
 
-    def jacobian(self, target, sources):
-        raise NotImplementedError(
-            "GradientTape.jacobian() is not in scratchnet: ask for one gradient per output value instead, "
-            "tape.gradient(y[i], x), with a persistent tape."
-        )
+    def jacobian(self, target, sources, unconnected_gradients="none"):
+        """∂target[i]/∂source for every value ``target[i]``: for each source, shape ``target.shape + source.shape``.
+
+        One playback of the tape per value of ``target``, each starting from a one-hot ``output_gradients``
+        (``gradient`` sums over the values instead). Sources as in :meth:`gradient`, in the same structure.
+        """
+        if not isinstance(target, Tensor):
+            raise TypeError(f"GradientTape.jacobian(): the target must be a tensor. Received: {type(target).__name__}.")
+        if self._used and not self.persistent:
+            self.gradient(target, sources)  # raises the once-only error
+        persistent, self.persistent = self.persistent, True
+        try:
+            rows = []
+            for index in np.ndindex(target.shape):
+                seed = np.zeros_like(target._value)
+                seed[index] = 1
+                with warnings.catch_warnings():  # an unconnected target is for gradient to say, once
+                    warnings.simplefilter("ignore", TapeWarning)
+                    rows.append(_flatten(self.gradient(target, sources, output_gradients=seed)))
+        finally:
+            self.persistent = persistent
+        results = []
+        for k, source in enumerate(_flatten(sources)):
+            parts = [row[k] for row in rows]
+            if all(p is None for p in parts):  # unconnected (or an integer source): None, as gradient gives
+                zero = str(unconnected_gradients).lower() == "zero" and isinstance(source, Tensor)
+                shape = (*target.shape, *np.shape(source))
+                results.append(Tensor._wrap(np.zeros(shape, dtype=source.dtype)) if zero else None)
+                continue
+            values = [np.zeros(np.shape(source)) if p is None else p.numpy() for p in parts]
+            results.append(Tensor._wrap(np.stack(values).reshape(*target.shape, *np.shape(source))))
+        if not self.persistent:
+            self.reset()
+            self._used = True
+        return _pack(sources, iter(results))
 
 
 def order_parents(order: list) -> list:
