@@ -50,38 +50,24 @@ _SUBMODULES = {
 # What a TensorFlow/Keras program may reach for that scratchnet does not have, with what to do instead. Used only
 # to make the AttributeError say so in one line (a ported program writes ``sn.data...`` for ``tf.data...``).
 _NOT_HERE = {
-    "GradientTape": "scratchnet has no autograd: call model.compute_gradients(x, y), then read layer.grads",
-    "function": "scratchnet runs eagerly in NumPy: drop the @tf.function decorator",
     "saved_model": "save with model.save('model.npz') and load with scratchnet.models.load_model",
     "applications": "scratchnet has no pretrained models",
 }
-# TensorFlow's tensor functions that beginner programs call (tf.ones, tf.convert_to_tensor, tf.reduce_sum): here
-# the NumPy function of the same meaning from scratchnet.ops, since scratchnet works on NumPy arrays. Their results
-# are NumPy arrays (a ported program's .numpy() calls are dropped by scratchnet.port).
-_TENSOR_FUNCTIONS = {
-    "argmax": "argmax",
-    "cast": "cast",
-    "constant": "array",
-    "convert_to_tensor": "convert_to_tensor",
-    "expand_dims": "expand_dims",
-    "linspace": "linspace",
-    "ones": "ones",
-    "reduce_max": "max",
-    "reduce_mean": "mean",
-    "reduce_min": "min",
-    "reduce_sum": "sum",
-    "reshape": "reshape",
-    "square": "square",
-    "zeros": "zeros",
+# TensorFlow's tensor names (tf.constant, tf.Variable, tf.GradientTape, tf.reduce_sum, tf.float32, ...) come from
+# scratchnet.tape, where each differentiable op is written beside its local derivative.
+_TAPE_NAMES = {
+    "GradientTape",
+    "Module",
+    "Tensor",
+    "TensorShape",
+    "UnconnectedGradients",
+    "Variable",
+    "constant",
+    "convert_to_tensor",
+    "custom_gradient",
+    "function",
 }
-# The ones that have no equivalent here, with what to use instead.
-_NUMPY_FOR = {
-    "math": "NumPy's functions (np.sqrt, np.exp, np.mean, ...)",
-    "one_hot": "sn.utils.to_categorical(y, num_classes)",
-    "range": "np.arange(...)",
-    "stack": "np.stack(arrays, axis=...)",
-    "Variable": "a NumPy array",
-}
+_DTYPES = {"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"}
 
 __all__ = ["Input", "Model", "Sequential", "__version__", *sorted(_SUBMODULES)]
 
@@ -97,18 +83,19 @@ def __getattr__(name: str):
         return importlib.import_module("scratchnet.nn")
     if name == "keras":  # a program whose only change is `import scratchnet as tf` writes tf.keras.layers.Dense
         return importlib.import_module("scratchnet")
-    if name == "newaxis":  # tf.newaxis, as NumPy's: x[..., sn.newaxis]
-        return None
     if name == "get_logger":
         return importlib.import_module("scratchnet.utils").get_logger
-    if name == "random":  # tf.random.set_seed (scratchnet.tape's sn.random, where merged, has the rest of tf.random)
-        return importlib.import_module("scratchnet.utils").random_namespace
-    if name in _TENSOR_FUNCTIONS:
-        return getattr(importlib.import_module("scratchnet.ops"), _TENSOR_FUNCTIONS[name])
+    if name in _DTYPES:
+        return importlib.import_module("numpy").dtype(name)
+    tape = importlib.import_module("scratchnet.tape")
+    if name in ("math", "random"):  # tf.math: the math ops (reduce_*, log1p, softplus, ...); tf.random
+        value = globals()[name] = tape.ops if name == "math" else tape.random
+        return value
+    if name in _TAPE_NAMES or name == "newaxis" or name in tape.ops.__all__ or name in tape.array_ops.__all__:
+        value = globals()[name] = getattr(tape, name)  # kept: a training loop asks for sn.GradientTape every step
+        return value
     if name in _NOT_HERE:
         hint = _NOT_HERE[name]
-    elif name in _NUMPY_FOR:
-        hint = f"scratchnet works on NumPy arrays, not TensorFlow tensors: use {_NUMPY_FOR[name]}"
     else:
         hint = f"scratchnet has {', '.join(__all__)}"
     raise importlib.import_module("scratchnet.utils").missing_name("scratchnet", name, hint)

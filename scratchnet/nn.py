@@ -27,27 +27,47 @@ from collections.abc import Callable
 
 import numpy as np
 
+from scratchnet.tape.tensor import Tensor, convert_to_tensor, record
+
 __all__ = [
+    "dropout",
     "get_activation",
+    "l2_loss",
     "linear",
     "linear_backward",
     "log_softmax",
+    "log_softmax_backward",
     "relu",
     "relu_backward",
     "sigmoid",
     "sigmoid_backward",
+    "sigmoid_cross_entropy_with_logits",
     "softmax",
     "softmax_backward",
+    "softmax_cross_entropy_with_logits",
+    "softplus",
+    "sparse_softmax_cross_entropy_with_logits",
     "tanh",
     "tanh_backward",
 ]
 
 
+def _on_tensor(forward, backward, x, op: str, **kwargs) -> Tensor:
+    """Run an activation on a tensor as one recorded op: its NumPy forward, and its backward from the output."""
+    y = forward(x._value, **kwargs)
+    return record(y, (x,), lambda dy: (backward(dy, y, **kwargs),), op)
+
+
 def relu(x: np.ndarray) -> np.ndarray:
     """Rectified linear unit, elementwise.
 
+    On a tensor (``sn.nn.relu(t)`` inside a GradientTape) it is recorded as one op whose backward is
+    :func:`relu_backward`; on a NumPy array it is the plain NumPy function the layers use.
+
     Forward:   y = max(x, 0)            x: (...)  ->  y: (...)
     """
+    if isinstance(x, Tensor):
+        return _on_tensor(relu, relu_backward, x, "relu")
     # The 0 is a Python int so NumPy keeps x's dtype (float32 stays float32).
     return np.maximum(x, 0)
 
@@ -66,10 +86,15 @@ def relu_backward(dy: np.ndarray, y: np.ndarray) -> np.ndarray:
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """Logistic sigmoid, elementwise, stable for large |x|.
 
+    On a tensor (``sn.nn.sigmoid(t)`` inside a GradientTape) it is recorded as one op whose backward is
+    :func:`sigmoid_backward`; on a NumPy array it is the plain NumPy function the layers use.
+
     Forward:   y = 1 / (1 + exp(-x))    x: (...)  ->  y: (...)
     """
     # exp(-x) overflows for x << 0, so there we use the equal form exp(x) / (1 + exp(x)).
     # Both branches see exp of a non-positive number only, which cannot overflow.
+    if isinstance(x, Tensor):
+        return _on_tensor(sigmoid, sigmoid_backward, x, "sigmoid")
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
@@ -85,8 +110,13 @@ def sigmoid_backward(dy: np.ndarray, y: np.ndarray) -> np.ndarray:
 def tanh(x: np.ndarray) -> np.ndarray:
     """Hyperbolic tangent, elementwise.
 
+    On a tensor (``sn.nn.tanh(t)`` inside a GradientTape) it is recorded as one op whose backward is
+    :func:`tanh_backward`; on a NumPy array it is the plain NumPy function the layers use.
+
     Forward:   y = tanh(x)              x: (...)  ->  y: (...)
     """
+    if isinstance(x, Tensor):
+        return _on_tensor(tanh, tanh_backward, x, "tanh")
     return np.tanh(x)
 
 
@@ -106,6 +136,10 @@ def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     Subtracting the row max changes nothing mathematically (it cancels between top and bottom) but keeps
     exp from overflowing: the largest exponent is exp(0) = 1.
     """
+    if isinstance(x, Tensor):  # recorded as one op, with softmax_backward as its local derivative
+        return _on_tensor(softmax, softmax_backward, x, "softmax", axis=axis)
+    if not isinstance(x, np.ndarray):
+        x = np.asarray(x, dtype=np.float32)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     e /= e.sum(axis=axis, keepdims=True)
     return e
@@ -130,13 +164,111 @@ def log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
 
     ``np.log(softmax(x))`` would give -inf when a probability underflows to 0; this form never does.
     """
+    if isinstance(x, Tensor):  # dx = dy - softmax(x) * sum(dy): log_softmax's derivative, from its output y
+        return _on_tensor(log_softmax, log_softmax_backward, x, "log_softmax", axis=axis)
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def log_softmax_backward(dy: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Backward of :func:`log_softmax`, from its output ``y`` (softmax(x) is exp(y)).
+
+    Backward:  dx = dy - exp(y) * dy.sum(axis, keepdims=True)    (N, C)
+    """
+    return dy - np.exp(y) * dy.sum(axis=axis, keepdims=True)
 
 
 def linear(x: np.ndarray) -> np.ndarray:
     """Identity activation (Keras's ``'linear'``): ``y = x``. Returns ``x`` itself; nothing is copied."""
     return x
+
+
+def softplus(x, name=None):
+    """Softplus, a smooth ReLU: ``y = log(1 + exp(x))``, computed stably as ``logaddexp(0, x)``.
+
+    Backward:  dx = dy * sigmoid(x)
+    """
+    if isinstance(x, Tensor):
+        xv = x._value if x.dtype.kind == "f" else x._value.astype(np.float32)
+        return record(np.logaddexp(0, xv), (x,), lambda dy: (dy * sigmoid(xv),), "softplus")
+    return np.logaddexp(0, x)
+
+
+# --- TensorFlow's tf.nn losses and helpers, on tensors (recorded as one op each) --------------------------------
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None) -> Tensor:
+    """Per-example ``-log softmax(z)[i, y_i]``, shape (N,), from integer labels and logits z (N, C).
+
+    Forward:   l  = -log_softmax(z)[i, y_i]          y: (N,) ints   z: (N, C)  ->  l: (N,)
+    Backward:  dz = dl[:, None] * (softmax(z) - onehot(y))       (N, C): softmax and cross-entropy fused
+    """
+    z = convert_to_tensor(logits)
+    y = np.asarray(convert_to_tensor(labels)._value).astype(np.int64)
+    rows = np.arange(z.shape[0])
+    log_p = log_softmax(z._value)
+
+    def backward(dl):
+        dz = np.exp(log_p)
+        dz[rows, y] -= 1
+        return (dz * dl[:, None],)
+
+    return record(-log_p[rows, y], (z,), backward, "sparse_softmax_cross_entropy_with_logits")
+
+
+def softmax_cross_entropy_with_logits(labels=None, logits=None, axis: int = -1, name=None) -> Tensor:
+    """Per-example ``-sum_c y * log softmax(z)``, shape (N,), from one-hot (or soft) labels and logits.
+
+    Forward:   l  = -sum_c y * log_softmax(z)           y, z: (N, C)  ->  l: (N,)
+    Backward:  dz = dl[:, None] * (softmax(z) * sum_c y - y)      which is softmax(z) - y for labels summing to 1
+    """
+    z = convert_to_tensor(logits)
+    y = np.asarray(convert_to_tensor(labels)._value, dtype=z.dtype)
+    log_p = log_softmax(z._value, axis=axis)
+
+    def backward(dl):
+        dl = np.expand_dims(dl, axis)
+        return (dl * (np.exp(log_p) * y.sum(axis=axis, keepdims=True) - y),)
+
+    return record(-(y * log_p).sum(axis=axis), (z,), backward, "softmax_cross_entropy_with_logits")
+
+
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None) -> Tensor:
+    """Elementwise binary cross-entropy from logits, stable for any z (the shape of ``logits``).
+
+    Forward:   l  = max(z, 0) - z * y + log(1 + exp(-|z|))      y, z: (...)  ->  l: (...)
+    Backward:  dz = dl * (sigmoid(z) - y)
+    """
+    z = convert_to_tensor(logits)
+    y = np.asarray(convert_to_tensor(labels)._value, dtype=z.dtype)
+    zv = z._value
+    loss = np.maximum(zv, 0) - zv * y + np.log1p(np.exp(-np.abs(zv)))
+    return record(loss, (z,), lambda dl: (dl * (sigmoid(zv) - y),), "sigmoid_cross_entropy_with_logits")
+
+
+def l2_loss(t, name=None) -> Tensor:
+    """``sum(t ** 2) / 2`` (TensorFlow's weight-decay term).
+
+    Backward:  dt = dl * t
+    """
+    t = convert_to_tensor(t)
+    tv = t._value
+    return record(np.asarray((tv * tv).sum() / 2), (t,), lambda dl: (dl * tv,), "l2_loss")
+
+
+def dropout(x, rate: float, noise_shape=None, seed=None, name=None) -> Tensor:
+    """Zero each value with probability ``rate`` and scale the rest by ``1 / (1 - rate)`` (inverted dropout).
+
+    Forward:   y  = x * keep / (1 - rate)       keep: random bools, P(keep) = 1 - rate
+    Backward:  dx = dy * keep / (1 - rate)
+    """
+    if not 0 <= rate < 1:
+        raise ValueError(f"dropout(): rate must be in [0, 1). Received: rate={rate!r}.")
+    x = convert_to_tensor(x)
+    from scratchnet.tape import random as tape_random
+
+    rng = np.random.default_rng(seed) if seed is not None else tape_random.generator()
+    keep = rng.random(x.shape if noise_shape is None else tuple(noise_shape)) >= rate
+    scale = keep * (1.0 / (1.0 - rate))
+    return record(x._value * scale.astype(x.dtype), (x,), lambda dy: (dy * scale.astype(x.dtype),), "dropout")
 
 
 def linear_backward(dy: np.ndarray, y: np.ndarray) -> np.ndarray:

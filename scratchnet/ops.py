@@ -1,9 +1,10 @@
-"""``keras.ops`` for code that runs on NumPy arrays: each op is the NumPy function of the same meaning.
+"""``keras.ops``: each op is the NumPy function of the same meaning, and on tensors the tape's op.
 
-Custom metrics written for Keras 3 (``from keras import ops``; ``ops.sum(ops.square(y_true - y_pred))``) run
-unchanged on the arrays scratchnet gives them. Only the ops such code uses are here; anything else fails with a
-line saying to use NumPy. These are not differentiated: scratchnet has no autograd, so ops are for metrics and
-for your own NumPy code, not for losses (a loss needs its backward written out, see ``scratchnet.losses``).
+Custom metrics and losses written for Keras 3 (``from keras import ops``; ``ops.sum(ops.square(y_true - y_pred))``)
+run unchanged. On NumPy arrays an op is plain NumPy (the fast path, a NumPy array out); on a tensor
+(:mod:`scratchnet.tape`) NumPy hands the call to the tensor, which runs the recorded op of the same meaning
+(``np.sum(t)`` is ``sn.reduce_sum(t)``), so inside a GradientTape these ops are differentiated. Only the ops such
+code uses are here; anything else fails with a line saying to use NumPy.
 
 >>> from scratchnet import ops
 >>> ops.one_hot(np.array([0, 2]), num_classes=3)
@@ -15,20 +16,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from scratchnet import losses, nn
+from scratchnet.tape import array_ops
+from scratchnet.tape.tensor import Tensor
 from scratchnet.utils import to_categorical
 
 __all__ = [
     "abs",
     "argmax",
     "array",
+    "binary_crossentropy",
     "cast",
+    "categorical_crossentropy",
+    "clip",
+    "concatenate",
     "convert_to_numpy",
     "convert_to_tensor",
+    "dot",
     "equal",
     "exp",
     "expand_dims",
     "linspace",
     "log",
+    "log1p",
     "matmul",
     "max",
     "maximum",
@@ -37,12 +47,19 @@ __all__ = [
     "minimum",
     "one_hot",
     "ones",
+    "relu",
     "reshape",
     "shape",
+    "sigmoid",
+    "softmax",
+    "sparse_categorical_crossentropy",
     "sqrt",
     "square",
     "squeeze",
+    "stack",
     "sum",
+    "tanh",
+    "transpose",
     "where",
     "zeros",
 ]
@@ -66,21 +83,45 @@ square = np.square
 squeeze = np.squeeze
 sum = np.sum
 where = np.where
+clip = np.clip
+concatenate = np.concatenate
+dot = np.dot
+log1p = np.log1p
+stack = np.stack
+transpose = np.transpose
+relu, sigmoid, softmax, tanh = nn.relu, nn.sigmoid, nn.softmax, nn.tanh
 
 
 def array(x, dtype=None) -> np.ndarray:
     return np.array(x, dtype=dtype)
 
 
-def convert_to_tensor(x, dtype=None) -> np.ndarray:
+def convert_to_tensor(x, dtype=None):
+    if isinstance(x, Tensor):
+        return x if dtype is None else array_ops.cast(x, dtype)
     return np.asarray(x, dtype=dtype)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Keras 3's ``ops.sparse_categorical_crossentropy``: one loss value per example (recorded on tensors)."""
+    return losses.sparse_categorical_crossentropy(target, output, from_logits=from_logits)
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    return losses.categorical_crossentropy(target, output, from_logits=from_logits)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    return losses.binary_crossentropy(target, output, from_logits=from_logits)
 
 
 def convert_to_numpy(x) -> np.ndarray:
     return np.asarray(x)
 
 
-def cast(x, dtype) -> np.ndarray:
+def cast(x, dtype):
+    if isinstance(x, Tensor):
+        return array_ops.cast(x, dtype)
     return np.asarray(x).astype(dtype)
 
 
@@ -110,22 +151,3 @@ def __getattr__(name: str):
         f"module 'scratchnet.ops' has no attribute {name!r}: scratchnet.ops holds only {', '.join(__all__)}; "
         "use the NumPy function of the same meaning."
     )
-
-
-# The arrays scratchnet hands back where TensorFlow would hand back a tensor. TensorFlow's tutorials call
-# ``.numpy()`` on what a model returns (``model(x_train[:1]).numpy()``): here that is a NumPy array already, and
-# EagerArray's ``.numpy()`` returns it as a plain ``np.ndarray``, so such lines run as written.
-
-
-class EagerArray(np.ndarray):
-    """A NumPy array with TensorFlow's ``.numpy()``, which returns the same numbers as a plain array (a view)."""
-
-    def numpy(self) -> np.ndarray:
-        return self.view(np.ndarray)
-
-
-def eager(a):
-    """``a`` (an array, or a list of arrays) viewed as :class:`EagerArray`; nothing is copied."""
-    if isinstance(a, list):
-        return [eager(item) for item in a]
-    return np.asarray(a).view(EagerArray)

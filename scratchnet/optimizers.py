@@ -19,6 +19,8 @@ import numbers
 import numpy as np
 
 from scratchnet import schedules, speed
+from scratchnet.tape.tensor import Tensor
+from scratchnet.tape.variable import Variable
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "Optimizer", "RMSprop", "get"]
 
@@ -106,8 +108,55 @@ class Optimizer:
     def build(self, params: list[np.ndarray]) -> None:
         """Create the optimizer state for ``params`` (zeros, same shapes and dtypes)."""
 
-    def apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
-        """Apply one update to every array in ``params``, in place, using ``grads`` (same order and shapes)."""
+    def apply_gradients(self, grads_and_vars, **kwargs) -> None:
+        """One update from ``(gradient, variable)`` pairs, as Keras: ``apply_gradients(zip(grads, variables))``.
+
+        The variables (``model.trainable_variables``, your own Variables, or a model's parameter arrays)
+        are updated in place. A pair whose gradient is None (a variable the loss does not depend on) is skipped.
+        """
+        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+        if not pairs:
+            raise ValueError(
+                f"{type(self).__name__}.apply_gradients(): no variable has a gradient (every gradient is None). Did "
+                "the loss get computed inside the `with sn.GradientTape() as tape:` block, from the variables?"
+            )
+        params = [_array_of(v) for _, v in pairs]
+        grads = [np.asarray(g, dtype=p.dtype) for (g, _), p in zip(pairs, params, strict=True)]
+        for (_, v), p, g in zip(pairs, params, grads, strict=True):
+            if g.shape != p.shape:
+                raise ValueError(
+                    f"{type(self).__name__}.apply_gradients(): a gradient of shape {g.shape} for a variable of shape "
+                    f"{p.shape} ({getattr(v, 'name', 'an array')}). Received pairs in the wrong order? Pass "
+                    "zip(grads, variables), gradients first."
+                )
+        self._apply_arrays(params, grads)
+
+    def apply(self, params: list, grads: list) -> None:
+        """Apply one update to every array in ``params``, in place, using ``grads`` (same order and shapes).
+
+        Keras 3's order, ``optimizer.apply(grads, variables)`` with Variables, is recognized and accepted too.
+        """
+        params, grads = list(params), list(grads)
+        if any(isinstance(v, Variable) for v in grads) or any(
+            isinstance(g, Tensor) and not isinstance(g, Variable) for g in params
+        ):
+            self.apply_gradients(zip(params, grads, strict=True))  # Keras 3's order: apply(grads, variables)
+            return
+        if any(isinstance(p, Variable) for p in params):
+            self.apply_gradients(zip(grads, params, strict=True))
+            return
+        self._apply_arrays(params, grads)
+
+    def minimize(self, loss, var_list, tape=None) -> None:
+        """Keras 2's ``minimize``: ``loss`` is a function of no arguments; one step on ``var_list``."""
+        from scratchnet.tape.gradient_tape import GradientTape
+
+        with GradientTape() as tape:
+            value = loss()
+        variables = list(var_list() if callable(var_list) else var_list)
+        self.apply_gradients(zip(tape.gradient(value, variables), variables, strict=True))
+
+    def _apply_arrays(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         shapes = [(p.shape, p.dtype) for p in params]
         if shapes != self._built_shapes:
             self.build(params)
@@ -439,6 +488,20 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
     "nadam": Nadam,
     "adamw": AdamW,
 }
+
+
+def _array_of(variable) -> np.ndarray:
+    """The array an update writes into: a Variable's own (for a layer's, the layer's parameter array itself)."""
+    if isinstance(variable, Tensor):
+        if not isinstance(variable, Variable):
+            raise TypeError(
+                "apply_gradients() updates Variables in place, and this is a Tensor (tensors cannot change). "
+                "Make it a Variable: w = sn.Variable(initial_value)."
+            )
+        return variable._value
+    if isinstance(variable, np.ndarray):
+        return variable
+    raise TypeError(f"apply_gradients() takes Variables. Received: {type(variable).__name__}.")
 
 
 def get(identifier: str | Optimizer) -> Optimizer:

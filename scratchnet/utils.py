@@ -12,7 +12,6 @@ import dis
 import logging
 import random
 import sys
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -49,11 +48,6 @@ def set_random_seed(seed: int) -> None:
     _seed_sequence = np.random.SeedSequence(int(seed))
     random.seed(int(seed))
     np.random.seed(int(seed) % 2**32)  # noqa: NPY002 -- seeding it for user code is the point
-
-
-# `tf.random.set_seed(42)`: what `sn.random` is until scratchnet has random tensors (only the seed is needed by
-# programs that build their models with Keras layers).
-random_namespace = SimpleNamespace(set_seed=set_random_seed)
 
 
 def get_logger() -> logging.Logger:

@@ -45,6 +45,7 @@ NOT_YET = {
     "keras_guide_custom_losses_metrics": "a loss function of your own: a clear TypeError, by design (no autograd)",
     "geron_ch13_data_api": "tf.range (the tape's ops), then TextLineDataset, interleave and tf.io.decode_csv",
     "keras_guide_preprocessing_layers": "layers.StringLookup (and IntegerLookup, Hashing, CategoryEncoding)",
+    "tf_guide_autodiff": "tf.image.adjust_contrast (the guide's example of an op without a gradient)",
 }
 
 

@@ -35,6 +35,7 @@ from scratchnet.layers.preprocessing import (
     Resizing,
 )
 from scratchnet.layers.text_vectorization import TextVectorization
+from scratchnet.tape import layer_call  # noqa: F401  (layers called on tensors are recorded by it)
 
 __all__ = [
     "Activation",

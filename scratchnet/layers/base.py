@@ -22,6 +22,7 @@ from collections import defaultdict
 import numpy as np
 
 from scratchnet import utils
+from scratchnet.tape import tensor as tape_tensor
 
 __all__ = ["Layer"]
 
@@ -155,6 +156,9 @@ class Layer:
         """
         if getattr(x, "is_symbolic", False):
             return x.through(self)
+        if isinstance(x, tape_tensor.Tensor) or tape_tensor.recording_tapes():
+            # on a tensor, or inside a GradientTape: one op on the tape (see scratchnet.tape.layer_call)
+            return tape_tensor.OPS["call_layer"](self, tape_tensor.convert_to_tensor(x), training)
         dtype = self.dtype or np.dtype("float32")
         x = np.asarray(x).astype(dtype, copy=False)
         if not self.built:
@@ -189,6 +193,21 @@ class Layer:
     def weights(self) -> list[np.ndarray]:
         """The parameter arrays themselves, in Keras order (kernel, then bias); ``[]`` before the layer is built."""
         return list(self.params.values())
+
+    @property
+    def trainable_variables(self) -> list:
+        """The parameters as Variables that alias them (``scratchnet.tape.variable.LayerVariable``), Keras order."""
+        from scratchnet.tape.variable import layer_variables
+
+        return layer_variables(self)
+
+    @property
+    def variables(self) -> list:
+        return self.trainable_variables
+
+    @property
+    def non_trainable_variables(self) -> list:
+        return []
 
     def count_params(self) -> int:
         return sum(p.size for p in self.params.values())

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from scratchnet.tape.tensor import Tensor, convert_to_tensor, record, recording_tapes
+
 __all__ = ["EPSILON", "Loss", "formulas"]
 
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before a log, as Keras does, so log(0) never happens.
@@ -33,12 +35,58 @@ class Loss:
                 f"reduction='sum_over_batch_size'. Received: reduction={reduction!r}."
             )
 
-    def __call__(self, y_true, y_pred) -> float:
+    def __call__(self, y_true, y_pred, sample_weight=None) -> float:
+        """The loss (a float; a scalar tensor on tensors or inside a GradientTape), with Keras's ``sample_weight``:
+        ``sum_i(w_i * l_i) / N``."""
+        if isinstance(y_pred, Tensor) or isinstance(y_true, Tensor) or recording_tapes():
+            return self.on_tensors(y_true, y_pred, sample_weight=sample_weight)
         y_pred = np.asarray(y_pred)
         if not np.issubdtype(y_pred.dtype, np.floating):
             y_pred = y_pred.astype(np.float32)
         y_true = self.validate(y_true, y_pred.shape)
+        if sample_weight is not None:
+            weights = np.asarray(sample_weight, dtype=y_pred.dtype).reshape(-1)
+            return float((weights * self.per_example(y_true, y_pred)).sum()) / len(y_pred)
         return self.forward(y_true, y_pred)
+
+    def on_tensors(self, y_true, y_pred, per_example: bool = False, sample_weight=None) -> Tensor:
+        """The loss on tensors, recorded as one op on the GradientTape (a scalar; ``per_example``: shape (N,)).
+
+        Backward:  dp = dl * backward(y, p)                the loss's own backward (its 1/N included)
+                   dp_i = dl_i * N * backward(y, p)_i       per example: row i of the mean's gradient, times N
+
+        When ``p`` came straight out of a scratchnet layer or model ending in the activation this loss fuses
+        with (softmax for the cross-entropies), the op skips ``p`` and starts below the activation with the
+        fused ``dz = (p - onehot(y)) / N``, as ``fit`` does (see :mod:`scratchnet.tape.layer_call`).
+        """
+        p = convert_to_tensor(y_pred)
+        if p.dtype.kind != "f":
+            p = Tensor._wrap(p.numpy().astype(np.float32))
+        pv = p.numpy()
+        y = self.validate(np.asarray(y_true), pv.shape)
+        n = pv.shape[0]
+        rows = (-1, *([1] * (pv.ndim - 1)))  # one factor per example, broadcast over its values
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=pv.dtype).reshape(-1)
+        if per_example:
+            value = self.per_example(y, pv)
+        elif w is None:
+            value = np.asarray(self.forward(y, pv), dtype=pv.dtype)
+        else:  # Keras's weighted mean: sum_i(w_i * l_i) / N, and row i of the gradient times w_i
+            value = np.asarray((w * self.per_example(y, pv)).sum() / n, dtype=pv.dtype)
+
+        def factor(dl):  # per example, row i of the mean's gradient times N is row i's own gradient
+            if per_example:
+                return (dl * n).reshape(rows)
+            return dl if w is None else dl * w.reshape(rows)
+
+        chooser = getattr(p, "_fused_with", None)
+        fused_loss = chooser(self) if chooser is not None and p._backward is not None else None
+        if fused_loss is not None:  # start below the output activation, with dz = (p - onehot(y)) / N
+            below = p._logits_backward
+            out = record(value, p._parents, lambda dl: below(fused_loss.backward(y, pv) * factor(dl)), "fused")
+            out._blas_work = getattr(p, "_blas_work", 0)  # the layer's backward runs in this op now
+            return out
+        return record(value, (p,), lambda dl: (self.backward(y, pv) * factor(dl),), self.name)
 
     def validate(self, y_true, y_pred_shape: tuple[int, ...]) -> np.ndarray:
         """Check labels against the shape of the predictions; return them as an array the loss can use."""

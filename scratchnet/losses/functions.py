@@ -9,6 +9,7 @@ import numpy as np
 from scratchnet.losses.base import Loss
 from scratchnet.losses.crossentropy import BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy
 from scratchnet.losses.regression import Huber, MeanAbsoluteError, MeanSquaredError
+from scratchnet.tape.tensor import Tensor, recording_tapes
 
 __all__ = [
     "LOSSES",
@@ -37,6 +38,10 @@ LOSSES: dict[str, type[Loss]] = {
 
 
 # --- Keras's loss functions: one value per example --------------------------------------------------------------
+def _on_tape(y_true, y_pred) -> bool:
+    return isinstance(y_pred, Tensor) or isinstance(y_true, Tensor) or bool(recording_tapes())
+
+
 def _as_prediction(y_pred) -> np.ndarray:
     y_pred = np.asarray(y_pred)
     return y_pred if np.issubdtype(y_pred.dtype, np.floating) else y_pred.astype(np.float32)
@@ -44,6 +49,8 @@ def _as_prediction(y_pred) -> np.ndarray:
 
 def _per_example(loss: Loss, y_true, y_pred) -> np.ndarray:
     """The loss class's own per-example values: a function and its class never disagree."""
+    if _on_tape(y_true, y_pred):  # tensors: one recorded op (see Loss.on_tensors)
+        return loss.on_tensors(y_true, y_pred, per_example=True)
     y_pred = _as_prediction(y_pred)
     return loss.per_example(loss.validate(y_true, y_pred.shape), y_pred)
 
@@ -65,6 +72,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.nd
 def binary_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
     """Per-example binary cross-entropy, the mean over the last axis, as ``keras.losses.binary_crossentropy``."""
     loss = BinaryCrossentropy(from_logits=from_logits)
+    if _on_tape(y_true, y_pred):
+        return loss.on_tensors(y_true, y_pred, per_example=True)
     y_pred = _as_prediction(y_pred)
     # The mean over the last axis only (Keras's shape for outputs with more axes), of the class's terms.
     return loss._elementwise(loss.validate(y_true, y_pred.shape), y_pred).mean(axis=-1)
@@ -72,6 +81,8 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray
 
 def mean_squared_error(y_true, y_pred) -> np.ndarray:
     """Per-example ``mean((p - y) ** 2)`` over the last axis, shape (N,), as ``keras.losses.mean_squared_error``."""
+    if _on_tape(y_true, y_pred):
+        return MeanSquaredError().on_tensors(y_true, y_pred, per_example=True)
     y_pred = _as_prediction(y_pred)
     y_true = MeanSquaredError().validate(y_true, y_pred.shape)
     return ((y_pred - y_true) ** 2).mean(axis=-1)
@@ -79,6 +90,8 @@ def mean_squared_error(y_true, y_pred) -> np.ndarray:
 
 def mean_absolute_error(y_true, y_pred) -> np.ndarray:
     """Per-example ``mean(|p - y|)`` over the last axis, shape (N,), as ``keras.losses.mean_absolute_error``."""
+    if _on_tape(y_true, y_pred):
+        return MeanAbsoluteError().on_tensors(y_true, y_pred, per_example=True)
     y_pred = _as_prediction(y_pred)
     y_true = MeanAbsoluteError().validate(y_true, y_pred.shape)
     return np.abs(y_pred - y_true).mean(axis=-1)

@@ -30,7 +30,7 @@ from scratchnet import checks, regularizers, speed, utils
 from scratchnet.layers.base import Layer
 from scratchnet.models import saving, summary
 from scratchnet.models.training import Trainer
-from scratchnet.ops import eager
+from scratchnet.tape import tensor as tape_tensor
 
 __all__ = ["Model"]
 
@@ -100,23 +100,46 @@ class Model(Trainer, Layer):
         raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}.")
 
     @property
-    def weights(self) -> list[np.ndarray]:
+    def weights(self) -> list:
         """Keras's name for :attr:`trainable_weights` (scratchnet has no non-trainable weights)."""
         return self.trainable_weights
 
     @property
-    def trainable_weights(self) -> list[np.ndarray]:
-        """The parameter arrays themselves (not copies), in Keras order."""
+    def trainable_weights(self) -> list:
+        """Every parameter as a Variable that aliases it, Keras order (the same as :attr:`trainable_variables`)."""
+        return self.trainable_variables
+
+    def parameter_arrays(self) -> list[np.ndarray]:
+        """The parameter arrays themselves (not copies), in Keras order: what the optimizer updates in place."""
         return [layer.params[key] for layer, key in self.parameter_slots()]
 
     @property
+    def trainable_variables(self) -> list:
+        """Every parameter as a Variable that aliases it, in Keras order: what ``tape.gradient`` and
+        ``optimizer.apply_gradients`` take in a custom training loop (the same objects on every call)."""
+        slots = self.parameter_slots()
+        cached = self.__dict__.get("_variables_cache")
+        if cached is None or cached[0] != slots:  # the same Variable objects every time, made once per slot
+            cached = (slots, [v for layer, key in slots for v in layer.trainable_variables if v.key == key])
+            self.__dict__["_variables_cache"] = cached
+        return list(cached[1])
+
+    @property
+    def variables(self) -> list:
+        return self.trainable_variables
+
+    @property
+    def non_trainable_variables(self) -> list:
+        return []
+
+    @property
     def weight_names(self) -> list[str]:
-        """``'layer_name/key'`` for each of :attr:`trainable_weights`."""
+        """``'layer_name/key'`` for each of :meth:`parameter_arrays`."""
         return [f"{layer.name}/{key}" for layer, key in self.parameter_slots()]
 
     @property
     def gradients(self) -> list[np.ndarray]:
-        """∂L/∂θ for each of :attr:`trainable_weights`, as the last backward left them."""
+        """∂L/∂θ for each of :meth:`parameter_arrays`, as the last backward left them."""
         return [layer.grads[key] for layer, key in self.parameter_slots()]
 
     def count_params(self) -> int:
@@ -124,7 +147,7 @@ class Model(Trainer, Layer):
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of all parameters in Keras order: ``[W1, b1, W2, b2, ...]``."""
-        return [w.copy() for w in self.trainable_weights]
+        return [w.copy() for w in self.parameter_arrays()]
 
     def set_weights(self, weights) -> None:
         """Copy ``weights`` (Keras order, as from :meth:`get_weights`) into the model, in place.
@@ -132,7 +155,7 @@ class Model(Trainer, Layer):
         Every shape is checked before anything is written, so a mismatch leaves the model unchanged.
         """
         self.check_built("set_weights")
-        weights, own, names = list(weights), self.trainable_weights, self.weight_names
+        weights, own, names = list(weights), self.parameter_arrays(), self.weight_names
         if len(weights) != len(own):
             raise ValueError(
                 f"Model '{self.name}' has {len(own)} weight arrays ({', '.join(names)}). "
@@ -152,7 +175,7 @@ class Model(Trainer, Layer):
         if speed.enabled():
             return speed.flat_parameters(self)  # [θ], [dθ]: the whole model in one vector each
         speed.separate_parameters(self)
-        return self.trainable_weights, self.gradients
+        return self.parameter_arrays(), self.gradients
 
     # --- one step of training -----------------------------------------------------------------------------------
     def backward_from_loss(self, y: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
@@ -237,17 +260,19 @@ class Model(Trainer, Layer):
             shape = tuple(layer.compute_output_shape(shape))
         return largest
 
-    def __call__(self, x, training: bool = False) -> np.ndarray:
-        """``model(x)``: the forward pass on ``x`` as one batch (builds the model on first use).
+    def __call__(self, x, training: bool = False):
+        """``model(x)``: the forward pass on ``x`` as one batch (builds the model on first use), as a tensor.
 
-        The result is a NumPy array that also has TensorFlow's ``.numpy()`` (which returns it as a plain array),
-        so ``model(x).numpy()`` from a TensorFlow tutorial runs as written.
+        ``model(x).numpy()`` is the NumPy array (``predict`` returns one directly). Inside a GradientTape the call
+        is one recorded op whose backward is the model's (see :mod:`scratchnet.tape.layer_call`).
         """
         if getattr(x, "is_symbolic", False):
             return x.through(self)
+        if isinstance(x, tape_tensor.Tensor) or tape_tensor.recording_tapes():
+            return tape_tensor.OPS["call_layer"](self, tape_tensor.convert_to_tensor(x), training)
         x = checks.prepare_inputs(self, x, "__call__")
         out = self.forward(x.astype(self.dtype, copy=False), training=training)
-        return eager(out)
+        return [tape_tensor.Tensor._wrap(o) for o in out] if isinstance(out, list) else tape_tensor.Tensor._wrap(out)
 
     # --- looking inside, summary, saving ------------------------------------------------------------------------
     def explain(self, x, y=None, print_fn=print, full: bool = False) -> None:

@@ -55,12 +55,12 @@ def conv_grads_into(layer, dz2: np.ndarray) -> None:
     """
     f = dz2.shape[1]
     grads, params = layer.grads, layer.params
-    if grads["W"].shape == params["W"].shape and grads["W"].flags.writeable:
+    if "W" in grads and grads["W"].shape == params["W"].shape and grads["W"].flags.writeable:
         np.matmul(layer.cols.T, dz2, out=grads["W"].reshape(-1, f))
     else:
         grads["W"] = (layer.cols.T @ dz2).reshape(params["W"].shape)
     if layer.use_bias:
-        if grads["b"].shape == params["b"].shape:
+        if "b" in grads and grads["b"].shape == params["b"].shape:
             np.sum(dz2, axis=0, out=grads["b"])
         else:
             grads["b"] = dz2.sum(axis=0)

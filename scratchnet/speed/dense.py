@@ -126,12 +126,12 @@ def dense_backward_into(layer, dz: np.ndarray) -> np.ndarray | None:
     model's first layer that is 100,352 floats not allocated and not copied, every step).
     """
     grads = layer.grads
-    if grads["W"].shape == layer.params["W"].shape and grads["W"].flags.writeable:
+    if "W" in grads and grads["W"].shape == layer.params["W"].shape and grads["W"].flags.writeable:
         np.matmul(layer.x.T, dz, out=grads["W"])
     else:
         grads["W"] = layer.x.T @ dz
     if layer.use_bias:
-        if grads["b"].shape == layer.params["b"].shape:
+        if "b" in grads and grads["b"].shape == layer.params["b"].shape:
             np.add.reduce(dz, axis=0, out=grads["b"])  # dz.sum(axis=0), without np.sum's Python wrapper
         else:
             grads["b"] = dz.sum(axis=0)
