@@ -93,6 +93,8 @@ def prepare_inputs(model, x, who: str) -> np.ndarray:
     Raises:
         ValueError: for an empty model, or inputs of the wrong shape (with the reshape that fixes it).
     """
+    if getattr(model, "several_io", False):  # a graph model with several inputs or outputs: lists of arrays
+        return model.prepare_inputs(x, who)
     arr = check_inputs(x, who)
     raw_shape = tuple(x.shape) if isinstance(x, np.ndarray) else arr.shape  # before a 1-D input became a column
     x = arr
@@ -132,6 +134,8 @@ def prepare_data(model, x, y, who: str) -> tuple[np.ndarray, np.ndarray]:
         RuntimeError: if the model is not compiled.
         ValueError: for missing, mismatched or non-finite targets, or labels the loss cannot take.
     """
+    if getattr(model, "several_io", False):  # a graph model with several inputs or outputs: lists of arrays
+        return model.prepare_data(x, y, who)
     if model.loss is None:  # (the copies explain works on have a loss and no optimizer)
         raise RuntimeError(
             f"You must call compile(optimizer=..., loss=...) before {who}(). For example: "

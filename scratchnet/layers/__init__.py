@@ -7,6 +7,7 @@
     pooling.py        MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D
     normalization.py  Normalization
     input_layer.py    Input and InputLayer, where a functional model starts
+    merge.py          Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot (several inputs, one output)
 
 Every layer is importable from here (``sn.layers.Dense``, ``from scratchnet.layers import Dense``), and
 :func:`get` finds a layer class by name for ``load_model``.
@@ -19,15 +20,37 @@ from scratchnet.layers.base import Layer
 from scratchnet.layers.convolution import Conv2D
 from scratchnet.layers.core import Dense, Dropout, Flatten, Reshape
 from scratchnet.layers.input_layer import Input, InputLayer
+from scratchnet.layers.merge import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from scratchnet.layers.normalization import Normalization
 from scratchnet.layers.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 from scratchnet.tape import layer_call  # noqa: F401  (layers called on tensors are recorded by it)
 
 __all__ = [
     "Activation",
+    "Add",
+    "Average",
     "AveragePooling2D",
+    "Concatenate",
     "Conv2D",
     "Dense",
+    "Dot",
     "Dropout",
     "Flatten",
     "GlobalAveragePooling2D",
@@ -35,14 +58,26 @@ __all__ = [
     "InputLayer",
     "Layer",
     "MaxPooling2D",
+    "Maximum",
+    "Minimum",
+    "Multiply",
     "Normalization",
     "ReLU",
     "Reshape",
     "Sigmoid",
     "Softmax",
+    "Subtract",
     "Tanh",
+    "add",
+    "average",
+    "concatenate",
+    "dot",
     "get",
+    "maximum",
+    "minimum",
+    "multiply",
     "register",
+    "subtract",
 ]
 
 #: Every layer class ``load_model`` can rebuild, by class name.
@@ -50,6 +85,14 @@ LAYERS: dict[str, type[Layer]] = {
     cls.__name__: cls
     for cls in (
         Activation,
+        Add,
+        Average,
+        Concatenate,
+        Dot,
+        Maximum,
+        Minimum,
+        Multiply,
+        Subtract,
         AveragePooling2D,
         Conv2D,
         Dense,

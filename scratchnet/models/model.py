@@ -35,6 +35,16 @@ from scratchnet.tape import tensor as tape_tensor
 __all__ = ["Model"]
 
 
+def _functional_arguments(args, kwargs) -> bool:
+    """Whether a Model subclass is being called as ``Model(inputs, outputs)``."""
+    first = args[0] if args else kwargs.get("inputs")
+    if isinstance(first, dict):
+        first = next(iter(first.values()), None)
+    if isinstance(first, (list, tuple)):
+        first = first[0] if first else None
+    return getattr(first, "is_symbolic", False) and (len(args) > 1 or "outputs" in kwargs)
+
+
 class Model(Trainer, Layer):
     """What every model shares: its parameters, one step of backprop, weights, and the Keras conveniences.
 
@@ -61,7 +71,13 @@ class Model(Trainer, Layer):
                     "sn.Input(shape=...). A Model subclass with its own call() cannot be trained here (scratchnet "
                     "has no autograd, on purpose): list the layers in sn.Sequential([...]) instead."
                 )
-            return super().__new__(Model.functional_class)
+            return super().__new__(Model.functional_class.pick(*args, **kwargs))
+        if Model.functional_class is not None and _functional_arguments(args, kwargs):
+            # class CustomModel(sn.Model) with its own train_step, built as CustomModel(inputs, outputs) (Keras's
+            # "Customizing fit()" guide): a functional model of that subclass.
+            base = Model.functional_class.pick(*args, **kwargs)
+            if not issubclass(cls, base):
+                cls = type(cls.__name__, (cls, base), {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
         return super().__new__(cls)
 
     def __init__(self, name: str | None = None, seed: int | None = None, dtype="float32"):

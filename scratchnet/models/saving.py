@@ -59,7 +59,7 @@ def save_model(model, path) -> None:
     path = _check_save_path(path, "save")
     _check_built(model, "save")
     spec = {"format_version": FORMAT_VERSION, "class_name": type(model).__name__, "config": model.get_config()}
-    if model.optimizer is not None:
+    if model.optimizer is not None and (model.loss is None or hasattr(model.loss, "get_config")):
         spec["compile"] = {
             "optimizer": {"class_name": type(model.optimizer).__name__, "config": model.optimizer.get_config()},
             "loss": None
@@ -464,7 +464,7 @@ def _check_spec(spec, path: str) -> None:
             f"format_version {FORMAT_VERSION} and older. Upgrade scratchnet (pip install -U scratchnet), or save "
             "the weights with model.save_weights and load them into a model built in code."
         )
-    if spec.get("class_name") not in ("Sequential", "Functional") or not isinstance(spec.get("config"), dict):
+    if spec.get("class_name") not in ("Sequential", "Functional", "Graph") or not isinstance(spec.get("config"), dict):
         raise ValueError(
             f"load_model(): '{path}' holds a {spec.get('class_name')!r}; scratchnet can only load a saved "
             "Sequential model."
@@ -496,7 +496,7 @@ def _check_classes(config: dict, path: str, custom_objects: dict) -> None:
         if not isinstance(spec, dict) or not isinstance(spec.get("class_name"), str):
             raise ValueError(f"load_model(): '{path}' is damaged: a layer entry has no class_name: {spec!r}.")
         name = spec["class_name"]
-        if name in ("Sequential", "Functional"):
+        if name in ("Sequential", "Functional", "Graph"):
             _check_classes(spec.get("config", {}), path, custom_objects)
         elif name not in custom_objects and name not in layers_module.LAYERS:
             raise ValueError(
