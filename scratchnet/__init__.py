@@ -55,7 +55,18 @@ _NOT_HERE = {
 }
 # TensorFlow's tensor names (tf.constant, tf.Variable, tf.GradientTape, tf.reduce_sum, tf.float32, ...) come from
 # scratchnet.tape, where each differentiable op is written beside its local derivative.
-_TAPE_NAMES = {"GradientTape", "Variable", "Tensor", "TensorShape", "constant", "convert_to_tensor", "function"}
+_TAPE_NAMES = {
+    "GradientTape",
+    "Module",
+    "Tensor",
+    "TensorShape",
+    "UnconnectedGradients",
+    "Variable",
+    "constant",
+    "convert_to_tensor",
+    "custom_gradient",
+    "function",
+}
 _DTYPES = {"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"}
 
 __all__ = ["Input", "Model", "Sequential", "__version__", *sorted(_SUBMODULES)]

@@ -45,6 +45,7 @@ __all__ = [
     "softmax",
     "softmax_backward",
     "softmax_cross_entropy_with_logits",
+    "softplus",
     "sparse_softmax_cross_entropy_with_logits",
     "tanh",
     "tanh_backward",
@@ -180,6 +181,17 @@ def log_softmax_backward(dy: np.ndarray, y: np.ndarray, axis: int = -1) -> np.nd
 def linear(x: np.ndarray) -> np.ndarray:
     """Identity activation (Keras's ``'linear'``): ``y = x``. Returns ``x`` itself; nothing is copied."""
     return x
+
+
+def softplus(x, name=None):
+    """Softplus, a smooth ReLU: ``y = log(1 + exp(x))``, computed stably as ``logaddexp(0, x)``.
+
+    Backward:  dx = dy * sigmoid(x)
+    """
+    if isinstance(x, Tensor):
+        xv = x._value if x.dtype.kind == "f" else x._value.astype(np.float32)
+        return record(np.logaddexp(0, xv), (x,), lambda dy: (dy * sigmoid(xv),), "softplus")
+    return np.logaddexp(0, x)
 
 
 # --- TensorFlow's tf.nn losses and helpers, on tensors (recorded as one op each) --------------------------------

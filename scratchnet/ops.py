@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scratchnet import nn
+from scratchnet import losses, nn
 from scratchnet.tape import array_ops
 from scratchnet.tape.tensor import Tensor
 from scratchnet.utils import to_categorical
@@ -25,7 +25,9 @@ __all__ = [
     "abs",
     "argmax",
     "array",
+    "binary_crossentropy",
     "cast",
+    "categorical_crossentropy",
     "clip",
     "concatenate",
     "convert_to_numpy",
@@ -50,6 +52,7 @@ __all__ = [
     "shape",
     "sigmoid",
     "softmax",
+    "sparse_categorical_crossentropy",
     "sqrt",
     "square",
     "squeeze",
@@ -97,6 +100,19 @@ def convert_to_tensor(x, dtype=None):
     if isinstance(x, Tensor):
         return x if dtype is None else array_ops.cast(x, dtype)
     return np.asarray(x, dtype=dtype)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Keras 3's ``ops.sparse_categorical_crossentropy``: one loss value per example (recorded on tensors)."""
+    return losses.sparse_categorical_crossentropy(target, output, from_logits=from_logits)
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    return losses.categorical_crossentropy(target, output, from_logits=from_logits)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    return losses.binary_crossentropy(target, output, from_logits=from_logits)
 
 
 def convert_to_numpy(x) -> np.ndarray:

@@ -14,10 +14,10 @@ strings alike: the rules are anchored on the module names, so prose mentioning `
     tf.keras.                        ->  sn.                           (tf.keras.layers.Dense -> sn.layers.Dense)
     tf.keras                         ->  sn                            (keras = tf.keras -> keras = sn)
     tf.<name>                        ->  sn.<name>                     (tf.nn.relu, tf.version.VERSION, ...)
-    x.numpy()                        ->  x                             (results are NumPy arrays already)
+    x.numpy()                        ->  x                             (a tensor works as an array already)
 
 The ``tf.<name>`` rule is general: every other ``tf.<name>`` becomes ``sn.<name>`` (``tf.optimizers.Adam()`` is
-``sn.optimizers.Adam()``). A name scratchnet does not have (``sn.data``, ``sn.GradientTape``) then fails with one
+``sn.optimizers.Adam()``). A name scratchnet does not have (``sn.data``, ``sn.image``) then fails with one
 line saying what scratchnet offers instead, rather than a ``NameError`` about ``tf``. Other imports
 (``tensorflow_datasets``, ``numpy``, ``matplotlib``) are left alone.
 

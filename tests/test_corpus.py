@@ -43,6 +43,7 @@ NOT_YET = {
     "geron_ch10_functional_wide_deep": "layers.Concatenate in a functional graph (fan-in)",
     "geron_ch11_dropout": "MCDropout overrides Keras's call(): refused with a clear TypeError, by design (no autograd)",
     "keras_guide_custom_losses_metrics": "a loss function of your own: a clear TypeError, by design (no autograd)",
+    "tf_guide_autodiff": "tf.image.adjust_contrast (the guide's example of an op without a gradient)",
 }
 
 

@@ -213,3 +213,59 @@ def test_keras_3_apply_and_keras_2_minimize():
     np.testing.assert_allclose(w.numpy(), [0.0, 1.0])
     optimizer.minimize(lambda: sn.reduce_sum(w * w), [w])
     np.testing.assert_allclose(w.numpy(), [0.0, 0.5])
+
+
+def test_keras_3_variables_from_an_initializer_and_slices_that_assign():
+    w = sn.Variable(shape=(3, 2), initializer="zeros")
+    assert w.shape == (3, 2) and w.dtype == np.float32
+    u = sn.Variable("uniform", shape=(50,))
+    assert 0 < np.abs(u.numpy()).max() <= 0.05
+    w[0, 1].assign(3.0)
+    w[2].assign_add([1.0, 1.0])
+    np.testing.assert_array_equal(w.numpy(), [[0, 3], [0, 0], [1, 1]])
+    assert "initializer='zeros', shape=(3, 2)" in raised(ValueError, sn.Variable)
+
+
+def test_module_finds_its_variables_in_attributes_lists_and_submodules():
+    class Inner(sn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = sn.Variable(1.0)
+
+    class Outer(sn.Module):
+        def __init__(self):
+            super().__init__(name="outer")
+            self.inner = Inner()
+            self.parts = [sn.Variable(2.0), {"b": sn.Variable(3.0, trainable=False)}]
+            self.again = self.parts[0]
+
+    m = Outer()
+    assert [float(v) for v in m.variables] == [1.0, 2.0, 3.0]
+    assert [float(v) for v in m.trainable_variables] == [1.0, 2.0]
+    assert m.name == "outer"
+
+
+def test_custom_gradient_uses_your_derivative():
+    @sn.custom_gradient
+    def clipped_identity(x):
+        def grad(dy):
+            return sn.clip_by_value(dy, -0.5, 0.5)
+
+        return x * 1.0, grad
+
+    x = sn.Variable([1.0, 2.0])
+    with sn.GradientTape() as tape:
+        y = sn.reduce_sum(clipped_identity(x) * sn.constant([3.0, 0.25]))
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [0.5, 0.25])
+
+
+def test_function_is_a_no_op_decorator():
+    @sn.function
+    def f(x):
+        return x + 1
+
+    @sn.function(jit_compile=True)
+    def g(x):
+        return x * 2
+
+    assert float(f(sn.constant(1.0))) == 2.0 and float(g(sn.constant(1.0))) == 2.0

@@ -4,12 +4,15 @@ The package in the order to read it:
 
 - :mod:`scratchnet.tape.tensor` -- ``Tensor``: an array that remembers the op that made it; the arithmetic
   operators, each forward beside its local derivative; ``record`` and ``unbroadcast``.
+- :mod:`scratchnet.tape.interop` -- what lets a tensor stand in for a NumPy array (``np.exp(t)`` is recorded).
 - :mod:`scratchnet.tape.variable` -- ``Variable`` (``assign``), and ``LayerVariable``: a layer's parameter array
   seen as a Variable.
 - :mod:`scratchnet.tape.gradient_tape` -- ``GradientTape``: the reverse topological walk that is backprop.
 - :mod:`scratchnet.tape.ops`, :mod:`scratchnet.tape.array_ops` -- the op library under TensorFlow's names.
 - :mod:`scratchnet.tape.layer_call` -- a scratchnet layer (or model, or loss) used on tensors: one recorded op
   whose backward is the hand-written one.
+- :mod:`scratchnet.tape.module` -- ``sn.Module`` (a container that finds its Variables) and
+  ``sn.custom_gradient``.
 - :mod:`scratchnet.tape.random` -- ``sn.random``.
 
 Everything is reachable from the top level as TensorFlow has it: ``sn.GradientTape``, ``sn.Variable``,
@@ -28,6 +31,9 @@ _WHERE = {
     "convert_to_tensor": "tensor",
     "Variable": "variable",
     "GradientTape": "gradient_tape",
+    "UnconnectedGradients": "gradient_tape",
+    "Module": "module",
+    "custom_gradient": "module",
 }
 
 
@@ -41,7 +47,7 @@ def __getattr__(name: str):
     load_library()
     if name in _WHERE:
         return getattr(importlib.import_module(f"scratchnet.tape.{_WHERE[name]}"), name)
-    if name in ("ops", "array_ops", "random", "tensor", "variable", "gradient_tape", "layer_call"):
+    if name in ("ops", "array_ops", "random", "tensor", "variable", "gradient_tape", "layer_call", "module"):
         return importlib.import_module(f"scratchnet.tape.{name}")
     for module in ("ops", "array_ops"):
         mod = importlib.import_module(f"scratchnet.tape.{module}")

@@ -31,7 +31,14 @@ import numpy as np
 from scratchnet.tape.tensor import ACTIVE_TAPES, TapeWarning, Tensor, unbroadcast
 from scratchnet.tape.variable import LayerVariable, Variable
 
-__all__ = ["GradientTape"]
+__all__ = ["GradientTape", "UnconnectedGradients"]
+
+
+class UnconnectedGradients:
+    """``tf.UnconnectedGradients``: what ``gradient`` gives for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
 
 
 class GradientTape:
@@ -200,7 +207,7 @@ class GradientTape:
             return None
         g = grads.get(id(source))
         if g is None:
-            return Tensor._wrap(np.zeros_like(source._value)) if unconnected == "zero" else None
+            return Tensor._wrap(np.zeros_like(source._value)) if str(unconnected).lower() == "zero" else None
         return Tensor._wrap(g.astype(source.dtype, copy=False))
 
     def jacobian(self, target, sources):

@@ -106,7 +106,7 @@ __all__ = [
 add, subtract, multiply, divide, negative = _t.add, _t.subtract, _t.multiply, _t.divide, _t.negative
 truediv = divide
 pow = _t.power
-sigmoid, tanh, relu, softmax = nn.sigmoid, nn.tanh, nn.relu, nn.softmax
+sigmoid, tanh, relu, softmax, softplus = nn.sigmoid, nn.tanh, nn.relu, nn.softmax, nn.softplus
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, name=None, **kwargs) -> Tensor:
@@ -173,12 +173,6 @@ def reciprocal(x, name=None) -> Tensor:
     x = _float(x)
     z = 1 / x._value
     return record(z, (x,), lambda dz: (-dz * z * z,), "reciprocal")
-
-
-def softplus(x, name=None) -> Tensor:
-    x = _float(x)
-    xv = x._value
-    return record(np.logaddexp(0, xv), (x,), lambda dz: (dz * nn.sigmoid(xv),), "softplus")
 
 
 def sin(x, name=None) -> Tensor:

@@ -39,35 +39,24 @@ array([[3., 5.],
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
+from scratchnet.tape.interop import ACTIVE_TAPES, FUNCTIONS, OPS, UFUNCS, ArrayInterop, TapeWarning, recording_tapes
+
 __all__ = [
+    "ACTIVE_TAPES",
+    "FUNCTIONS",
+    "OPS",
+    "UFUNCS",
     "TapeWarning",
     "Tensor",
     "TensorShape",
     "constant",
     "convert_to_tensor",
     "record",
+    "recording_tapes",
     "unbroadcast",
 ]
-
-# The tapes that are open, innermost last. GradientTape pushes itself on enter and pops on exit; a tape inside
-# stop_recording() stays on the stack with its ``recording`` flag off.
-ACTIVE_TAPES: list = []
-
-# NumPy ufuncs and functions a Tensor answers itself (np.exp(t) -> scratchnet.tape.ops.exp(t)), filled by this
-# module for the operators and by scratchnet.tape.ops for the rest, so np.exp on a tensor is recorded too.
-UFUNCS: dict = {}
-FUNCTIONS: dict = {}
-# The rest of the op library by name, for the methods below (t.T, abs(t), t.reshape): filled by scratchnet.tape.ops,
-# which builds on this module and so cannot be imported here.
-OPS: dict = {}
-
-
-class TapeWarning(UserWarning):
-    """A computation on tensors inside a GradientTape that the tape cannot record (its gradient will be missing)."""
 
 
 class TensorShape(tuple):
@@ -85,11 +74,6 @@ class TensorShape(tuple):
 
 
 # --- recording ---------------------------------------------------------------------------------------------------
-def recording_tapes() -> tuple:
-    """The tapes recording right now (usually zero or one)."""
-    return tuple(tape for tape in ACTIVE_TAPES if tape.recording)
-
-
 def record(value, parents: tuple, backward, op: str = "") -> Tensor:
     """Wrap ``value`` (an array) as a Tensor and, if a tape is watching one of ``parents``, remember how it was made.
 
@@ -297,15 +281,13 @@ def _no_gradient(op):
 
 
 # --- the Tensor ----------------------------------------------------------------------------------------------------
-class Tensor:
+class Tensor(ArrayInterop):
     """An immutable array and, inside a GradientTape, the op that made it (see the module docstring).
 
     Behaves like TensorFlow's eager tensor: ``.numpy()``, ``.shape``, ``.dtype``, operators with arrays and
     numbers, indexing, and ``np.asarray(t)``. NumPy functions on a tensor (``np.exp(t)``) are run as the tensor
     op of the same meaning, so they are recorded too; one the tape does not know warns (:class:`TapeWarning`).
     """
-
-    __array_priority__ = 100  # ndarray + tensor: NumPy defers to the tensor, which records the op
 
     _parents: tuple = ()
     _backward = None
@@ -342,10 +324,6 @@ class Tensor:
     def size(self) -> int:
         return self._value.size
 
-    @property
-    def T(self) -> Tensor:
-        return OPS["transpose"](self)
-
     def __len__(self) -> int:
         if self._value.ndim == 0:
             raise TypeError("len() of a scalar tensor (shape ()): it has no first axis.")
@@ -354,9 +332,6 @@ class Tensor:
     def __iter__(self):
         for i in range(len(self)):
             yield self[i]
-
-    def __array__(self, dtype=None, copy=None):
-        return self._value if dtype is None else self._value.astype(dtype, copy=False)
 
     def __float__(self) -> float:
         return float(self._value)
@@ -474,54 +449,6 @@ class Tensor:
         raise TypeError(
             "A Tensor does not support item assignment (as in TensorFlow, tensors are immutable). Build a new one "
             "(sn.where(mask, new, t), sn.concat), or keep the values in a Variable and use assign()."
-        )
-
-    # --- a few NumPy-style methods learners' code calls on tensors
-    def reshape(self, *shape):
-        return OPS["reshape"](self, shape[0] if len(shape) == 1 else shape)
-
-    def astype(self, dtype):
-        return OPS["cast"](self, dtype)
-
-    def get_shape(self) -> TensorShape:
-        return self.shape
-
-    # --- NumPy on tensors: recorded where the tape knows the op, a warning where it does not
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if method == "__call__" and not kwargs and ufunc in UFUNCS:
-            return UFUNCS[ufunc](*inputs)
-        _warn_unrecorded(ufunc.__name__, inputs)
-        arrays = [i._value if isinstance(i, Tensor) else i for i in inputs]
-        if "out" in kwargs:
-            kwargs["out"] = tuple(o._value if isinstance(o, Tensor) else o for o in kwargs["out"])
-        return getattr(ufunc, method)(*arrays, **kwargs)
-
-    def __array_function__(self, func, types, args, kwargs):
-        if func in FUNCTIONS:
-            return FUNCTIONS[func](*args, **kwargs)
-        _warn_unrecorded(func.__name__, args)
-        return func(*_unwrap_deep(args), **_unwrap_deep(kwargs))
-
-
-def _unwrap_deep(value):
-    if isinstance(value, Tensor):
-        return value._value
-    if isinstance(value, list | tuple):
-        return type(value)(_unwrap_deep(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _unwrap_deep(v) for k, v in value.items()}
-    return value
-
-
-def _warn_unrecorded(name: str, inputs) -> None:
-    tapes = recording_tapes()
-    if tapes and any(isinstance(i, Tensor) and any(t.is_tracking(i) for t in tapes) for i in inputs):
-        warnings.warn(
-            f"np.{name} was called on a Tensor inside a GradientTape. The tape cannot record it, so the result is a "
-            f"NumPy array with no gradient, and every gradient through it will be None. Use the op of the same "
-            f"meaning from scratchnet (sn.{name}, sn.math.{name}, sn.nn...) instead.",
-            TapeWarning,
-            stacklevel=3,
         )
 
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from scratchnet.tape.tensor import Tensor, _as_array
+from scratchnet import initializers
+from scratchnet.tape import random as tape_random
+from scratchnet.tape.tensor import Tensor, _as_array, getitem
 
-__all__ = ["LayerVariable", "Variable"]
+__all__ = ["LayerVariable", "Variable", "VariableSlice"]
 
 # Keras calls a Dense layer's parameters "kernel" and "bias"; scratchnet's layers call them W and b.
 _KERAS_NAMES = {"W": "kernel", "b": "bias"}
@@ -34,9 +36,19 @@ class Variable(Tensor):
         dtype: the dtype; by default that of ``initial_value`` (Python floats give float32).
     """
 
-    def __init__(self, initial_value=None, trainable: bool = True, name: str | None = None, dtype=None, **kwargs):
+    def __init__(
+        self, initial_value=None, trainable: bool = True, name: str | None = None, dtype=None, shape=None, **kwargs
+    ):
+        initializer = kwargs.pop("initializer", None)
+        if isinstance(initial_value, str) or (shape is not None and callable(initial_value)):
+            initializer, initial_value = initial_value, None  # Keras 3: keras.Variable(initializer, shape=...)
+        if initializer is not None:
+            initial_value = _initial_value(initializer, shape, dtype)
         if initial_value is None:
-            raise ValueError("Variable needs an initial_value. Received: initial_value=None.")
+            raise ValueError(
+                "Variable needs an initial_value (or Keras 3's initializer and shape). Received: initial_value=None. "
+                "Give the values, sn.Variable(np.zeros((3, 2))), or sn.Variable(initializer='zeros', shape=(3, 2))."
+            )
         if callable(initial_value):
             initial_value = initial_value()
         # Its own copy: assign writes in place, and must never write into the caller's array.
@@ -82,8 +94,48 @@ class Variable(Tensor):
     def path(self) -> str:
         return self.name
 
+    def __getitem__(self, index) -> Tensor:
+        """``v[i]``: a tensor (recorded like any indexing) that can also be assigned: ``v[0, 0].assign(3.0)``."""
+        out = getitem(self, index)
+        out.__class__ = VariableSlice
+        out._target = (self, index)
+        return out
+
     def __repr__(self) -> str:
         return f"<sn.Variable '{self.name}:0' shape={tuple(self.shape)} dtype={self.dtype}, numpy={_numbers(self)}>"
+
+
+class VariableSlice(Tensor):
+    """What indexing a Variable gives: the values, and ``assign`` writing them back into the variable."""
+
+    def assign(self, value) -> Variable:
+        variable, index = self._target
+        variable._value[index] = _as_array(value, variable.dtype)
+        return variable
+
+    def assign_add(self, delta) -> Variable:
+        variable, index = self._target
+        variable._value[index] += _as_array(delta, variable.dtype)
+        return variable
+
+    def assign_sub(self, delta) -> Variable:
+        variable, index = self._target
+        variable._value[index] -= _as_array(delta, variable.dtype)
+        return variable
+
+
+_INITIALIZER_ALIASES = {"uniform": "random_uniform", "normal": "random_normal"}
+
+
+def _initial_value(initializer, shape, dtype) -> np.ndarray:
+    """Keras 3's ``keras.Variable(initializer, shape=...)``: an initializer's name or function, and a shape."""
+    if shape is None:
+        raise ValueError(f"Variable(initializer={initializer!r}) needs a shape. Received: shape=None.")
+    shape, dtype = tuple(int(n) for n in np.atleast_1d(shape)), np.dtype(dtype or "float32")
+    if isinstance(initializer, str):
+        fn = initializers.get(_INITIALIZER_ALIASES.get(initializer, initializer))
+        return fn(shape, tape_random.generator(), dtype)
+    return np.asarray(initializer(shape, dtype=dtype), dtype=dtype)
 
 
 class LayerVariable(Variable):
