@@ -18,7 +18,7 @@ from __future__ import annotations
 from scratchnet.layers.activations import Activation, ReLU, Sigmoid, Softmax, Tanh
 from scratchnet.layers.base import Layer
 from scratchnet.layers.convolution import Conv2D
-from scratchnet.layers.core import Dense, Dropout, Flatten, Reshape
+from scratchnet.layers.core import Dense, Dropout, Flatten, Lambda, Reshape
 from scratchnet.layers.input_layer import Input, InputLayer
 from scratchnet.layers.merge import (
     Add,
@@ -56,6 +56,7 @@ __all__ = [
     "GlobalAveragePooling2D",
     "Input",
     "InputLayer",
+    "Lambda",
     "Layer",
     "MaxPooling2D",
     "Maximum",
@@ -100,6 +101,7 @@ LAYERS: dict[str, type[Layer]] = {
         Flatten,
         GlobalAveragePooling2D,
         InputLayer,
+        Lambda,
         MaxPooling2D,
         Normalization,
         ReLU,

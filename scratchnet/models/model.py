@@ -68,8 +68,7 @@ class Model(Trainer, Layer):
             if not (args or "inputs" in kwargs or "outputs" in kwargs):
                 raise TypeError(
                     "Model() needs inputs and outputs: Model(inputs=inputs, outputs=outputs), with inputs = "
-                    "sn.Input(shape=...). A Model subclass with its own call() cannot be trained here (scratchnet "
-                    "has no autograd, on purpose): list the layers in sn.Sequential([...]) instead."
+                    "sn.Input(shape=...). Or subclass it: class MyModel(sn.Model) with __init__ and call()."
                 )
             return super().__new__(Model.functional_class.pick(*args, **kwargs))
         if Model.functional_class is not None and _functional_arguments(args, kwargs):
@@ -96,7 +95,9 @@ class Model(Trainer, Layer):
         """``(layer, key)`` of every parameter, in Keras order: layer by layer, kernel before bias."""
         slots = []
         for layer in self.layers:
-            slots += layer.parameter_slots() if isinstance(layer, Model) else [(layer, key) for key in layer.params]
+            slots += (
+                layer.parameter_slots() if hasattr(layer, "parameter_slots") else [(layer, key) for key in layer.params]
+            )
         return slots
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
