@@ -101,8 +101,10 @@ class Graph(Model):
         for node in self.nodes:
             if node.layer not in self.layers:
                 self.layers.append(node.layer)
-        # Per node: is its layer called more than once (then each call runs on its own copy)?
-        self.shared_call = [sum(n.layer is node.layer for n in self.nodes) > 1 for node in self.nodes]
+        # Per node: the position of its layer in self.layers (a copy of this model, as the tape makes, runs its own
+        # copies of the layers), and whether that layer is called more than once (each call then on its own copy).
+        self.node_layer = [next(i for i, la in enumerate(self.layers) if la is node.layer) for node in self.nodes]
+        self.shared_call = [self.node_layer.count(i) > 1 for i in self.node_layer]
         self.output_positions = list(range(len(self.outputs))) if self.many_outputs else None
         self.needs_input_grad = False
         self.build()
@@ -193,8 +195,8 @@ class Graph(Model):
         xs = list(x) if self.many_inputs else [x]
         value = {id(t): v for t, v in zip(self.inputs, xs, strict=True)}
         self.runs = {}  # node -> the object that ran it: the layer, or a per-call copy of a shared layer
-        for node, shared in zip(self.nodes, self.shared_call, strict=True):
-            layer = node.layer
+        for node, index, shared in zip(self.nodes, self.node_layer, self.shared_call, strict=True):
+            layer = self.layers[index]
             run = per_call_copy(layer) if shared else layer
             args = [value[id(p)] for p in node.parents]
             value[id(node)] = run.forward(args if getattr(layer, "takes_list", False) else args[0], training=training)
@@ -248,12 +250,12 @@ class Graph(Model):
 
     def _sum_shared_gradients(self) -> None:
         """A shared layer's gradient is the sum of its calls' gradients (its weights were used by each)."""
-        for layer in self.layers:
-            calls = self.calls(layer)
-            if len(calls) < 2 or not layer.params:
+        for i, layer in enumerate(self.layers):
+            runs = [self.runs[id(n)] for n, j in zip(self.nodes, self.node_layer, strict=True) if j == i]
+            if len(runs) < 2 or not layer.params:
                 continue
             for key in layer.params:
-                parts = [self.runs[id(n)].grads[key] for n in calls if key in self.runs[id(n)].grads]
+                parts = [run.grads[key] for run in runs if key in run.grads]
                 layer.grads[key] = sum(parts[1:], parts[0]) if parts else np.zeros_like(layer.params[key])
 
     def backprop_layers(self) -> list[Layer]:

@@ -29,6 +29,7 @@ import numpy as np
 from scratchnet import checks, regularizers, speed, utils
 from scratchnet.layers.base import Layer
 from scratchnet.models import saving, summary
+from scratchnet.models.custom_steps import KerasSteps
 from scratchnet.models.training import Trainer
 from scratchnet.tape import tensor as tape_tensor
 
@@ -45,7 +46,7 @@ def _functional_arguments(args, kwargs) -> bool:
     return getattr(first, "is_symbolic", False) and (len(args) > 1 or "outputs" in kwargs)
 
 
-class Model(Trainer, Layer):
+class Model(KerasSteps, Trainer, Layer):
     """What every model shares: its parameters, one step of backprop, weights, and the Keras conveniences.
 
     A subclass provides ``layers``, ``build``, ``forward``, ``backward`` and ``backward_from_logits`` (the
