@@ -411,6 +411,8 @@ def _float64_clone(model):
                 _to_float64(layer)
 
     convert(clone)
+    for leaf, _ in clone.parameter_slots():  # layers held inside a layer written Keras's way
+        _to_float64(leaf)
     return clone
 
 

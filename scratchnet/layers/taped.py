@@ -86,8 +86,15 @@ def _keras_build(user_build):
         shape = _example_shape(input_shape)
         self.dtype = np.dtype(dtype or self.dtype or "float32")
         self._init_rng = rng if rng is not None else utils.make_rng()
+        for sub in sublayers(self):  # layers made in __init__ build on first call: in this layer's dtype
+            if not sub.built and sub.dtype is None:
+                sub.dtype = self.dtype
         user_build(self, tape_tensor.TensorShape((None, *shape)))
         self.input_shape, self.built = shape, True
+        if any(not sub.built for sub in sublayers(self)):
+            # Keras builds the layers a layer holds on its first call; so does this probe, before any count_params.
+            taped_forward(self, np.zeros((1, *shape), dtype=self.dtype))
+            self._tape_cache = None
 
     build.__doc__ = user_build.__doc__
     return build

@@ -71,8 +71,17 @@ class TapedLoss(Loss):
             )
         return grad.numpy()
 
+    @property
+    def saved_class_name(self) -> str:
+        """What ``load_model`` finds this loss by in ``custom_objects``: the function's or the class's name."""
+        original = getattr(self, "original", None)
+        return type(original).__name__ if original is not None else getattr(self.fn, "__name__", "TapedLoss")
+
     def get_config(self) -> dict:
-        return {"name": self.name}
+        original = getattr(self, "original", None)
+        if original is not None and type(original).get_config is not Loss.get_config:
+            return original.get_config()
+        return {} if original is None else {"name": self.name}
 
 
 def keras_loss_class_call(loss: Loss):
