@@ -80,14 +80,11 @@ class Graph(Model):
         super().__init__(name=name or kwargs.pop("name", None) or "functional", seed=seed, dtype=dtype)
         self.input_names_given = isinstance(inputs, dict)
         self.output_names_given = list(outputs) if isinstance(outputs, dict) else None
-        self.many_inputs = isinstance(inputs, (list, tuple, dict))
-        self.many_outputs = isinstance(outputs, (list, tuple, dict))
-        self.inputs = (
-            list(inputs.values()) if isinstance(inputs, dict) else list(inputs) if self.many_inputs else [inputs]
-        )
-        self.outputs = (
-            list(outputs.values()) if isinstance(outputs, dict) else list(outputs) if self.many_outputs else [outputs]
-        )
+        # A list of one input or one output is that input or output (as tf.keras: predict returns one array).
+        self.inputs = list(inputs.values()) if isinstance(inputs, dict) else _as_list(inputs)
+        self.outputs = list(outputs.values()) if isinstance(outputs, dict) else _as_list(outputs)
+        self.many_inputs = len(self.inputs) > 1
+        self.many_outputs = len(self.outputs) > 1
         for what, tensors in (("inputs", self.inputs), ("outputs", self.outputs)):
             for t in tensors:
                 if not isinstance(t, SymbolicTensor):
@@ -122,7 +119,7 @@ class Graph(Model):
     @property
     def several_io(self) -> bool:
         """Whether data comes as lists (several inputs or outputs): then :mod:`multi_io` checks it."""
-        return len(self.inputs) > 1 or len(self.outputs) > 1
+        return self.many_inputs or self.many_outputs
 
     def build(self, input_shape=None, rng=None, dtype=None) -> None:
         """Build every layer for the shape its call receives (known from the placeholders)."""
@@ -351,3 +348,7 @@ class Graph(Model):
             seed=config.get("seed"),
             dtype=config.get("dtype", "float32"),
         )
+
+
+def _as_list(tensors) -> list:
+    return list(tensors) if isinstance(tensors, (list, tuple)) else [tensors]

@@ -184,8 +184,8 @@ def _per_input(model, x, who: str, names: list[str], what: str) -> list:
         return [x[n] for n in names]
     if isinstance(x, ArrayList):
         x = x.arrays
-    if len(names) == 1:
-        return [x]
+    if len(names) == 1:  # one array, or a list of one array
+        return [x[0]] if isinstance(x, (list, tuple)) and len(x) == 1 and isinstance(x[0], np.ndarray) else [x]
     if not isinstance(x, (list, tuple)) or len(x) != len(names):
         received = f"{len(x)} arrays" if isinstance(x, (list, tuple)) else f"one {type(x).__name__}"
         raise ValueError(
