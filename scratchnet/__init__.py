@@ -84,12 +84,12 @@ def __getattr__(name: str):
     if name in _DTYPES:
         return importlib.import_module("numpy").dtype(name)
     tape = importlib.import_module("scratchnet.tape")
-    if name == "math":  # tf.math: the math ops (reduce_*, log1p, softplus, sigmoid, ...)
-        return tape.ops
-    if name == "random":
-        return tape.random
+    if name in ("math", "random"):  # tf.math: the math ops (reduce_*, log1p, softplus, ...); tf.random
+        value = globals()[name] = tape.ops if name == "math" else tape.random
+        return value
     if name in _TAPE_NAMES or name == "newaxis" or name in tape.ops.__all__ or name in tape.array_ops.__all__:
-        return getattr(tape, name)
+        value = globals()[name] = getattr(tape, name)  # kept: a training loop asks for sn.GradientTape every step
+        return value
     if name in _NOT_HERE:
         hint = _NOT_HERE[name]
     else:

@@ -382,7 +382,7 @@ def check_model(
 
     rng = np.random.default_rng(seed)
     checks = []
-    for name, param, grad in zip(clone.weight_names, clone.trainable_weights, analytic, strict=True):
+    for name, param, grad in zip(clone.weight_names, clone.parameter_arrays(), analytic, strict=True):
         indices = _choose(param.size, max_checks, rng)
         checks.append(_compare(name, grad, _numeric_grad(loss, param, indices, eps), indices, param.shape))
     notes = []

@@ -260,9 +260,9 @@ def test_get_weights_and_set_weights_use_keras_order():
     assert model.weight_names == [f"{first}/W", f"{first}/b", f"{second}/W", f"{second}/b"]
     rng = np.random.default_rng(0)
     new = [rng.standard_normal(s) for s in shapes]
-    arrays = model.trainable_weights
+    arrays = model.parameter_arrays()
     model.set_weights(new)
-    assert all(a is b for a, b in zip(arrays, model.trainable_weights, strict=True))  # written in place
+    assert all(a is b for a, b in zip(arrays, model.parameter_arrays(), strict=True))  # written in place
     assert model.layers[0].kernel is arrays[0] and model.layers[1].bias is arrays[3]
     for w, n in zip(model.get_weights(), new, strict=True):
         np.testing.assert_allclose(w, n.astype(np.float32))

@@ -63,14 +63,14 @@ def test_disabled_runs_the_textbook_path():
         model.fit(x, y, epochs=1, verbose=0)
         # Every layer has its own parameter arrays again, and the optimizer updates them one by one.
         assert not speed.is_flat(model)
-        theta_free = [p.base is None for p in model.trainable_weights]
+        theta_free = [p.base is None for p in model.parameter_arrays()]
         assert all(theta_free)
         assert len(model.optimizer.m) == len(model.trainable_weights)
         assert speed.mean(np.array([1.0, 2.0])) == 1.5
     assert speed.enabled()
     model.fit(x, y, epochs=1, verbose=0)
     ([theta], _) = speed.flat_parameters(model)
-    assert all(np.shares_memory(p, theta) for p in model.trainable_weights)
+    assert all(np.shares_memory(p, theta) for p in model.parameter_arrays())
 
 
 def test_disabled_restores_the_switch_after_an_error():

@@ -44,7 +44,8 @@ def test_constants_need_watch_and_intermediates_can_be_sources():
         tape.watch(x)
         z = x * x
         u = z * 3
-    assert tape.gradient(y, x) is None  # computed before the watch: not recorded
+    with pytest.warns(TapeWarning, match="not computed on this tape"):
+        assert tape.gradient(y, x) is None  # computed before the watch: not recorded
     assert float(tape.gradient(z, x)) == 4.0
     assert float(tape.gradient(u, z)) == 3.0
 
@@ -101,15 +102,16 @@ def test_stop_recording_leaves_ops_out():
     assert float(tape.gradient(total, w)) == 4.0  # z is a constant to the tape
 
 
-def test_nested_tapes_give_second_derivatives():
+def test_nested_tapes_give_first_derivatives_only_and_say_so():
     x = sn.Variable(3.0)
     with sn.GradientTape() as outer:
         with sn.GradientTape() as inner:
             y = x * x * x
         dy = inner.gradient(y, x)
-    # the inner gradient is NumPy arithmetic, not recorded: the outer tape sees no path (documented limit)
+    # the inner gradient is computed with NumPy, not recorded: the outer tape sees no path (a documented limit)
     assert float(dy) == 27.0
-    assert outer.gradient(dy, x) is None
+    with pytest.warns(TapeWarning, match="not computed on this tape"):
+        assert outer.gradient(dy, x) is None
 
 
 def test_a_non_scalar_target_is_summed_as_tensorflow_does():
@@ -269,3 +271,11 @@ def test_function_is_a_no_op_decorator():
         return x * 2
 
     assert float(f(sn.constant(1.0))) == 2.0 and float(g(sn.constant(1.0))) == 2.0
+
+
+def test_a_target_that_lost_the_tape_warns_that_every_gradient_is_none():
+    w = sn.Variable([1.0, 2.0])
+    with sn.GradientTape() as tape:
+        y = sn.reduce_sum(sn.constant(np.asarray(w)) * 2.0)  # through NumPy: the tape cannot follow
+    with pytest.warns(TapeWarning, match="target was not computed on this tape"):
+        assert tape.gradient(y, w) is None

@@ -229,16 +229,18 @@ def test_trainable_variables_alias_the_parameters_even_after_fit_made_them_one_f
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     variables = model.trainable_variables
     assert [v.path for v in variables][1].endswith("/bias") and variables[0].name == "kernel"
+    assert model.trainable_weights == variables and model.weights == variables and model.non_trainable_variables == []
+    assert all(isinstance(v, sn.Variable) for v in variables)
     model.fit(x, y, epochs=1, verbose=0)
     assert speed.is_flat(model)
     assert variables == model.trainable_variables  # the same objects
-    for v, w in zip(variables, model.trainable_weights, strict=True):
+    for v, w in zip(variables, model.parameter_arrays(), strict=True):
         assert np.shares_memory(np.asarray(v), w)
     before = model.get_weights()
     optimizer = sn.optimizers.SGD(learning_rate=0.1)
     with sn.GradientTape() as tape:
         loss = sn.losses.SparseCategoricalCrossentropy()(y, model(x))
-    grads = tape.gradient(loss, model.trainable_weights)  # the arrays work as sources too
+    grads = tape.gradient(loss, model.parameter_arrays())  # the arrays work as sources too
     optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
     for b, a, g in zip(before, model.get_weights(), grads, strict=True):
         np.testing.assert_allclose(a, b - 0.1 * g.numpy(), rtol=1e-5, atol=1e-7)
@@ -282,3 +284,30 @@ def test_a_custom_training_loop_trains_the_exercise_mlp_exactly_as_fit():
     acc_fit = by_fit.evaluate(x, y, verbose=0)[1]
     acc_tape = by_tape.evaluate(x, y, verbose=0)[1]
     assert acc_tape > 0.9 and abs(acc_tape - acc_fit) < 0.01
+
+
+def test_a_persistent_tape_asked_twice_through_a_conv_layer_keeps_the_first_answer():
+    model, x, _ = _build("conv, pooling, flatten")
+    with sn.GradientTape(persistent=True) as tape:
+        p = model(x)
+        first = sn.reduce_sum(p * p)
+        second = sn.reduce_sum(p)
+    a = [g.numpy().copy() for g in tape.gradient(first, model.trainable_variables)]
+    kept = tape.gradient(first, model.trainable_variables)
+    tape.gradient(second, model.trainable_variables)  # the same layer op, another dy
+    for before, after in zip(a, kept, strict=True):
+        np.testing.assert_array_equal(before, after.numpy())
+
+
+def test_sample_weights_in_a_loss_call_weigh_each_example_and_its_gradient():
+    model, x, y = _build("dense relu + softmax")
+    weights = np.array([1.0, 0.0, 2.0, 0.5, 1.0, 3.0])
+    loss_fn = sn.losses.SparseCategoricalCrossentropy()
+    with sn.GradientTape() as tape:
+        weighted = loss_fn(y, model(x), sample_weight=weights)
+        by_hand = sn.reduce_mean(sn.losses.sparse_categorical_crossentropy(y, model(x) * 1.0) * weights)
+        difference = weighted - by_hand
+    assert float(weighted) == pytest.approx(float(by_hand), rel=1e-12)
+    assert float(weighted) == pytest.approx(loss_fn(y, model.predict(x, verbose=0), sample_weight=weights))
+    for g in tape.gradient(difference, model.trainable_variables):  # fused and weighted == chained by hand
+        np.testing.assert_allclose(g.numpy(), 0.0, atol=1e-12)

@@ -279,3 +279,19 @@ def test_cast_between_floats_passes_the_gradient_and_to_integers_cuts_it():
     g = tape.gradient(y, x)
     assert g.dtype == np.float64
     np.testing.assert_allclose(g.numpy(), [2.0, 2.0])
+
+
+def test_keras_ops_and_nn_take_numpys_fast_path_on_arrays_and_record_on_tensors():
+    from scratchnet import nn, ops
+
+    a = np.array([[1.0, -2.0], [3.0, 4.0]], dtype=np.float32)
+    assert not isinstance(ops.sum(ops.square(a)), sn.Tensor)
+    assert type(nn.relu(a)) is np.ndarray and type(nn.softmax(a)) is np.ndarray
+    assert type(ops.one_hot(np.array([0, 1]), 2)) is np.ndarray
+    with sn.GradientTape() as tape:
+        w = sn.Variable(a)
+        loss = ops.mean(ops.square(nn.relu(w) - 1.0))
+    assert isinstance(loss, sn.Tensor) and tape.gradient(loss, w) is not None
+    check(lambda t: ops.mean(ops.square(nn.relu(t) - 1.0)), away_from(a, [0.0]))
+    check(lambda t: ops.sparse_categorical_crossentropy(np.array([0, 1]), nn.softmax(t)), a)
+    check(lambda t: ops.sparse_categorical_crossentropy(np.array([1, 0]), t, from_logits=True), a)

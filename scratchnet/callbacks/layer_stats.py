@@ -135,7 +135,7 @@ class LayerStats(Callback):
     def on_train_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
         super().on_train_batch_begin(batch, logs)
         if self._is_recorded(batch):
-            self._before = [w.copy() for w in self.model.trainable_weights]
+            self._before = [w.copy() for w in self.model.parameter_arrays()]
             self._before_step = self.model.optimizer.iterations
 
     def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
@@ -186,7 +186,7 @@ class LayerStats(Callback):
 
         names = model.weight_names
         before = self._before if self._before_step + 1 == _iterations(model) else None
-        for i, ((layer, key), weight) in enumerate(zip(net.parameter_slots(), model.trainable_weights, strict=True)):
+        for i, ((layer, key), weight) in enumerate(zip(net.parameter_slots(), model.parameter_arrays(), strict=True)):
             name = names[i]
             _append(stats["weight_norm"], name, _norm(weight))
             if self._probe_y is not None:

@@ -35,19 +35,21 @@ class Loss:
                 f"reduction='sum_over_batch_size'. Received: reduction={reduction!r}."
             )
 
-    #: The output activation whose Jacobian this loss cancels (the fused gradient of scratchnet.fused), if any.
-    fuses_with: str | None = None
-
-    def __call__(self, y_true, y_pred) -> float:
+    def __call__(self, y_true, y_pred, sample_weight=None) -> float:
+        """The loss (a float; a scalar tensor on tensors or inside a GradientTape), with Keras's ``sample_weight``:
+        ``sum_i(w_i * l_i) / N``."""
         if isinstance(y_pred, Tensor) or isinstance(y_true, Tensor) or recording_tapes():
-            return self.on_tensors(y_true, y_pred)
+            return self.on_tensors(y_true, y_pred, sample_weight=sample_weight)
         y_pred = np.asarray(y_pred)
         if not np.issubdtype(y_pred.dtype, np.floating):
             y_pred = y_pred.astype(np.float32)
         y_true = self.validate(y_true, y_pred.shape)
+        if sample_weight is not None:
+            weights = np.asarray(sample_weight, dtype=y_pred.dtype).reshape(-1)
+            return float((weights * self.per_example(y_true, y_pred)).sum()) / len(y_pred)
         return self.forward(y_true, y_pred)
 
-    def on_tensors(self, y_true, y_pred, per_example: bool = False) -> Tensor:
+    def on_tensors(self, y_true, y_pred, per_example: bool = False, sample_weight=None) -> Tensor:
         """The loss on tensors, recorded as one op on the GradientTape (a scalar; ``per_example``: shape (N,)).
 
         Backward:  dp = dl * backward(y, p)                the loss's own backward (its 1/N included)
@@ -63,10 +65,19 @@ class Loss:
         pv = p.numpy()
         y = self.validate(np.asarray(y_true), pv.shape)
         n = pv.shape[0]
-        value = self.per_example(y, pv) if per_example else np.asarray(self.forward(y, pv), dtype=pv.dtype)
+        rows = (-1, *([1] * (pv.ndim - 1)))  # one factor per example, broadcast over its values
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=pv.dtype).reshape(-1)
+        if per_example:
+            value = self.per_example(y, pv)
+        elif w is None:
+            value = np.asarray(self.forward(y, pv), dtype=pv.dtype)
+        else:  # Keras's weighted mean: sum_i(w_i * l_i) / N, and row i of the gradient times w_i
+            value = np.asarray((w * self.per_example(y, pv)).sum() / n, dtype=pv.dtype)
 
         def factor(dl):  # per example, row i of the mean's gradient times N is row i's own gradient
-            return dl if not per_example else (dl * n).reshape(-1, *([1] * (pv.ndim - 1)))
+            if per_example:
+                return (dl * n).reshape(rows)
+            return dl if w is None else dl * w.reshape(rows)
 
         chooser = getattr(p, "_fused_with", None)
         fused_loss = chooser(self) if chooser is not None and p._backward is not None else None

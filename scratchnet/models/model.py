@@ -118,20 +118,29 @@ class Model(KerasSteps, Trainer, Layer):
         raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}.")
 
     @property
-    def weights(self) -> list[np.ndarray]:
+    def weights(self) -> list:
         """Keras's name for :attr:`trainable_weights` (scratchnet has no non-trainable weights)."""
         return self.trainable_weights
 
     @property
-    def trainable_weights(self) -> list[np.ndarray]:
-        """The parameter arrays themselves (not copies), in Keras order."""
+    def trainable_weights(self) -> list:
+        """Every parameter as a Variable that aliases it, Keras order (the same as :attr:`trainable_variables`)."""
+        return self.trainable_variables
+
+    def parameter_arrays(self) -> list[np.ndarray]:
+        """The parameter arrays themselves (not copies), in Keras order: what the optimizer updates in place."""
         return [layer.params[key] for layer, key in self.parameter_slots()]
 
     @property
     def trainable_variables(self) -> list:
         """Every parameter as a Variable that aliases it, in Keras order: what ``tape.gradient`` and
         ``optimizer.apply_gradients`` take in a custom training loop (the same objects on every call)."""
-        return [v for layer, key in self.parameter_slots() for v in layer.trainable_variables if v.key == key]
+        slots = self.parameter_slots()
+        cached = self.__dict__.get("_variables_cache")
+        if cached is None or cached[0] != slots:  # the same Variable objects every time, made once per slot
+            cached = (slots, [v for layer, key in slots for v in layer.trainable_variables if v.key == key])
+            self.__dict__["_variables_cache"] = cached
+        return list(cached[1])
 
     @property
     def variables(self) -> list:
@@ -143,12 +152,12 @@ class Model(KerasSteps, Trainer, Layer):
 
     @property
     def weight_names(self) -> list[str]:
-        """``'layer_name/key'`` for each of :attr:`trainable_weights`."""
+        """``'layer_name/key'`` for each of :meth:`parameter_arrays`."""
         return [f"{layer.name}/{key}" for layer, key in self.parameter_slots()]
 
     @property
     def gradients(self) -> list[np.ndarray]:
-        """∂L/∂θ for each of :attr:`trainable_weights`, as the last backward left them."""
+        """∂L/∂θ for each of :meth:`parameter_arrays`, as the last backward left them."""
         return [layer.grads[key] for layer, key in self.parameter_slots()]
 
     def count_params(self) -> int:
@@ -156,7 +165,7 @@ class Model(KerasSteps, Trainer, Layer):
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of all parameters in Keras order: ``[W1, b1, W2, b2, ...]``."""
-        return [w.copy() for w in self.trainable_weights]
+        return [w.copy() for w in self.parameter_arrays()]
 
     def set_weights(self, weights) -> None:
         """Copy ``weights`` (Keras order, as from :meth:`get_weights`) into the model, in place.
@@ -164,7 +173,7 @@ class Model(KerasSteps, Trainer, Layer):
         Every shape is checked before anything is written, so a mismatch leaves the model unchanged.
         """
         self.check_built("set_weights")
-        weights, own, names = list(weights), self.trainable_weights, self.weight_names
+        weights, own, names = list(weights), self.parameter_arrays(), self.weight_names
         if len(weights) != len(own):
             raise ValueError(
                 f"Model '{self.name}' has {len(own)} weight arrays ({', '.join(names)}). "
@@ -184,7 +193,7 @@ class Model(KerasSteps, Trainer, Layer):
         if speed.enabled():
             return speed.flat_parameters(self)  # [θ], [dθ]: the whole model in one vector each
         speed.separate_parameters(self)
-        return self.trainable_weights, self.gradients
+        return self.parameter_arrays(), self.gradients
 
     # --- one step of training -----------------------------------------------------------------------------------
     def backward_from_loss(self, y: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None) -> None:

@@ -46,7 +46,8 @@ def load_library() -> None:
 def __getattr__(name: str):
     load_library()
     if name in _WHERE:
-        return getattr(importlib.import_module(f"scratchnet.tape.{_WHERE[name]}"), name)
+        value = globals()[name] = getattr(importlib.import_module(f"scratchnet.tape.{_WHERE[name]}"), name)
+        return value
     if name in ("ops", "array_ops", "random", "tensor", "variable", "gradient_tape", "layer_call", "module"):
         return importlib.import_module(f"scratchnet.tape.{name}")
     for module in ("ops", "array_ops"):

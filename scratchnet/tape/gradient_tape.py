@@ -13,6 +13,9 @@ the result of an op already recorded) stores its parents and its local derivativ
 micrograd's ``Value.backward`` is the same loop on scalars. Reverse topological order guarantees that when a
 tensor's ``_backward`` runs, everything that used the tensor has already handed its gradient down.
 
+The local derivatives are NumPy arithmetic, not recorded ops, so a gradient is not itself differentiable: nested
+tapes give first derivatives only (an outer tape sees no path through an inner ``gradient``, and warns).
+
 >>> import scratchnet as sn
 >>> w = sn.Variable([1.0, 2.0])
 >>> with sn.GradientTape() as tape:
@@ -181,6 +184,14 @@ class GradientTape:
                     _accumulate(grads, parent, unbroadcast(np.asarray(pg), parent._value.shape))
         by_array = {id(p._value): p for p in order_parents(order) if isinstance(p, LayerVariable)}
         results = [self._result(s, grads, by_array, unconnected_gradients) for s in flat_sources]
+        if all(r is None for r in results) and not any(self in t._tapes or id(t) in self._watched for t in targets):
+            warnings.warn(
+                "GradientTape.gradient(): the target was not computed on this tape, so every gradient is None. "
+                "Compute the loss inside the `with` block, from the variables, with sn.* ops: np.asarray, .numpy() "
+                "or float() on a tensor gives plain numbers the tape cannot follow.",
+                TapeWarning,
+                stacklevel=2,
+            )
         if not self.persistent:
             self.reset()
             self._used = True

@@ -24,12 +24,11 @@ precision where ``p`` is clipped (see :mod:`scratchnet.fused`).
 
 from __future__ import annotations
 
-import copy
 from types import SimpleNamespace
 
 import numpy as np
 
-from scratchnet import checks, fused
+from scratchnet import checks, fused, speed
 from scratchnet.tape import tensor as _t
 from scratchnet.tape.tensor import Tensor, recording_tapes
 from scratchnet.tape.variable import layer_variables
@@ -42,14 +41,29 @@ def per_call_copy(layer):
 
     Sub-layers (a Dense's activation step, a model's layers) are copied the same way.
     """
-    clone = copy.copy(layer)
-    for name, value in vars(layer).items():
-        if _is_layer(value):
-            setattr(clone, name, per_call_copy(value))
-    if isinstance(getattr(layer, "layers", None), list):
-        clone.layers = [per_call_copy(sub) for sub in layer.layers]
+    clone = object.__new__(type(layer))
+    state = clone.__dict__
+    state.update(layer.__dict__)  # copy.copy's result, without its generic machinery (this runs every step)
+    for name in _sublayer_names(layer):
+        state[name] = per_call_copy(state[name])
+    if isinstance(state.get("layers"), list):
+        state["layers"] = [per_call_copy(sub) for sub in state["layers"]]
     clone.grads = {}
     return clone
+
+
+def _sublayer_names(layer) -> tuple[str, ...]:
+    """The attributes of ``layer`` that hold a layer (a Dense's ``activation``), looked up once per layer."""
+    names = layer.__dict__.get("_tape_sublayers")
+    if names is None or any(name not in layer.__dict__ for name in names):
+        items = list(layer.__dict__.items())
+        names = tuple(k for k, v in items if k != "layers" and not isinstance(v, _PLAIN) and _is_layer(v))
+        layer.__dict__["_tape_sublayers"] = names
+    return names
+
+
+# Attribute types that are never a layer: skipped without a look (a layer has a few dozen attributes)
+_PLAIN = (np.ndarray, np.dtype, str, int, float, bool, tuple, dict, type(None))
 
 
 def _is_layer(value) -> bool:
@@ -78,7 +92,10 @@ def call_layer(layer, x: Tensor, training: bool = False) -> Tensor:
     clone = per_call_copy(layer)
     # dx is needed only when someone can ask for it: the input is a variable, watched, or made on the tape.
     clone.needs_input_grad = any(tape.is_tracking(x) for tape in recording_tapes())
-    y = clone.forward(xv, training=training)
+    # fit's rule for BLAS threads (speed/blas.py): a small model's matmuls run on one thread, in the tape as in fit
+    work = len(xv) * max((leaf.params[key].size for leaf, key in _slots(layer)), default=0)
+    with speed.blas_threads(work):
+        y = clone.forward(xv, training=training)
     if isinstance(y, list):  # a model with several outputs: for looking, not differentiating
         return [Tensor._wrap(item) for item in y]
     variables = [_variable(leaf, key) for leaf, key in _slots(layer)]
@@ -88,18 +105,33 @@ def call_layer(layer, x: Tensor, training: bool = False) -> Tensor:
         return [leaf.grads.get(key) for leaf, key in clone_slots]
 
     def backward(dy):  # the layer's own backward, then its parameter gradients
-        dx = clone.backward(dy)
+        for leaf, _ in clone_slots:  # fresh arrays each time: a persistent tape may ask twice, with other dy
+            leaf.grads = {}
+        with speed.blas_threads(work):
+            dx = clone.backward(dy)
         return (dx, *parameter_grads())
 
     out = _t.record(y, (x, *variables), backward, f"{type(layer).__name__} '{layer.name}'")
     if out._backward is not None:
         out._fused_with = lambda loss: _fused_loss(clone, loss)
-        out._logits_backward = lambda dz: (_backward_from_logits(clone, dz), *parameter_grads())
+
+        def logits_backward(dz):
+            for leaf, _ in clone_slots:
+                leaf.grads = {}
+            with speed.blas_threads(work):
+                dx = _backward_from_logits(clone, dz)
+            return (dx, *parameter_grads())
+
+        out._logits_backward = logits_backward
     return out
 
 
 def _variable(leaf, key):
-    return next(v for v in layer_variables(leaf) if v.key == key)
+    cache = leaf.__dict__.get("_tape_variables")
+    if cache is None or key not in cache:
+        layer_variables(leaf)  # makes them
+        cache = leaf.__dict__["_tape_variables"]
+    return cache[key]
 
 
 def _fused_loss(clone, loss):

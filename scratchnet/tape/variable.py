@@ -101,6 +101,10 @@ class Variable(Tensor):
         out._target = (self, index)
         return out
 
+    def __setitem__(self, index, value) -> None:
+        """``v[i] = value`` writes in place, as NumPy does (TensorFlow would ask for ``v[i].assign(value)``)."""
+        self._value[index] = _as_array(value, self.dtype)
+
     def __repr__(self) -> str:
         return f"<sn.Variable '{self.name}:0' shape={tuple(self.shape)} dtype={self.dtype}, numpy={_numbers(self)}>"
 
