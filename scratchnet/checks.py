@@ -110,9 +110,8 @@ def prepare_inputs(model, x, who: str) -> np.ndarray:
     raw_shape = tuple(x.shape) if isinstance(x, np.ndarray) else arr.shape  # before a 1-D input became a column
     x = arr
     if not model.built:
-        if not model.layers and not getattr(
-            model, "taped", False
-        ):  # (a subclassed model finds its layers as it builds)
+        # (a subclassed model, or a layer written Keras's way, finds its layers as it builds)
+        if not getattr(model, "layers", None) and not getattr(model, "taped", False):
             raise ValueError(f"{who}(): the model has no layers yet. Add some with model.add(layer).")
         model.build(x.shape[1:])
     expected = tuple(model.input_shape)

@@ -60,6 +60,7 @@ class SymbolicTensor:
         # A layer may be called again on another input (a shared layer): each call is its own node of the graph.
         output = SymbolicTensor(tuple(layer.compute_output_shape(self.example_shape)), layer, self)
         layer.output = output
+        layer.__dict__.setdefault("input", self)  # Keras's layer.input: what its first call received
         return output
 
     def __repr__(self) -> str:
@@ -112,6 +113,7 @@ def symbolic_call(layer: Layer, inputs: list[SymbolicTensor]) -> SymbolicTensor:
         )
     output = SymbolicTensor(tuple(layer.compute_output_shape(shapes)), layer, list(inputs))
     layer.output = output
+    layer.__dict__.setdefault("input", list(inputs))  # Keras's layer.input: what its first call received
     return output
 
 

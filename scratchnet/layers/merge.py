@@ -14,10 +14,14 @@ Keras's function forms are here too: ``add([a, b])`` is ``Add()([a, b])``, ``con
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from scratchnet import utils
 from scratchnet.layers.base import Layer, _shape_tuple
+from scratchnet.layers.input_layer import symbolic_call
+from scratchnet.tape import tensor as tape_tensor
 
 __all__ = [
     "Add",
@@ -54,15 +58,27 @@ class Merge(Layer):
         """``layer([a, b])``: symbolic (functional API), or computed now on arrays."""
         inputs = self._check_list(inputs)
         if any(getattr(t, "is_symbolic", False) for t in inputs):
-            from scratchnet.layers.input_layer import symbolic_call
-
             return symbolic_call(self, inputs)
+        if any(isinstance(t, tape_tensor.Tensor) for t in inputs) or tape_tensor.recording_tapes():
+            return self._on_tensors(inputs, training)
         xs = [np.asarray(x) for x in inputs]
         dtype = self.dtype or np.dtype("float32")
         xs = [x.astype(dtype, copy=False) for x in xs]
         if not self.built:
             self.build([x.shape[1:] for x in xs], utils.make_rng(), dtype)
         return self.forward(xs, training=training)
+
+    def _on_tensors(self, inputs, training):
+        """On tensors (inside a layer's call, or a GradientTape): one recorded op whose backward is this layer's."""
+        ts = [tape_tensor.convert_to_tensor(t) for t in inputs]
+        xs = [t._value for t in ts]
+        if not self.built:
+            self.build([x.shape[1:] for x in xs], utils.make_rng(), xs[0].dtype)
+        clone = copy.copy(self)  # its own cache: the same layer may be called again before this call's backward
+        y = clone.forward(xs, training=training)
+        return tape_tensor.record(
+            y, tuple(ts), lambda dy: tuple(clone.backward(dy)), f"{type(self).__name__} '{self.name}'"
+        )
 
     def _check_list(self, inputs) -> list:
         if not isinstance(inputs, (list, tuple)):

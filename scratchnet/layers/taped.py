@@ -49,8 +49,9 @@ def install(cls) -> None:
         cls.build = _keras_build(vars(cls)["build"])  # Keras's build(self, input_shape)
     if "compute_output_shape" not in own:
         cls.compute_output_shape = _probed_output_shape
-    cls.parameter_slots = parameter_slots if not hasattr(cls, "parameter_slots") else cls.parameter_slots
-    cls.count_params = lambda self: sum(leaf.params[key].size for leaf, key in self.parameter_slots())
+    # A layer's weights include those of the layers it holds (a model's parameter_slots finds them here).
+    cls.weight_slots = parameter_slots
+    cls.count_params = lambda self: sum(leaf.params[key].size for leaf, key in parameter_slots(self))
     if hasattr(cls, "choose_backward"):  # a Model subclass: its layers are found, its loss never fused
         if "build" not in own:
             cls.build = _model_build
@@ -146,7 +147,10 @@ def parameter_slots(layer) -> list:
     slots = [(layer, key) for key in layer.params]
     held = layer.layers if isinstance(getattr(layer, "layers", None), list) else sublayers(layer)
     for sub in held:
-        slots += sub.parameter_slots() if hasattr(sub, "parameter_slots") else [(sub, k) for k in sub.params]
+        if hasattr(sub, "parameter_slots"):
+            slots += sub.parameter_slots()
+        else:
+            slots += sub.weight_slots() if hasattr(sub, "weight_slots") else [(sub, k) for k in sub.params]
     return slots
 
 

@@ -71,6 +71,13 @@ class TapedLoss(Loss):
             )
         return grad.numpy()
 
+    def __getattr__(self, name: str):
+        # A Keras-style loss class keeps its own attributes (HuberLoss(2.0).threshold), also after load_model.
+        original = self.__dict__.get("original")
+        if original is None or name.startswith("__"):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute {name!r}")
+        return getattr(original, name)
+
     @property
     def saved_class_name(self) -> str:
         """What ``load_model`` finds this loss by in ``custom_objects``: the function's or the class's name."""

@@ -96,9 +96,12 @@ class Model(KerasSteps, Trainer, Layer):
         """``(layer, key)`` of every parameter, in Keras order: layer by layer, kernel before bias."""
         slots = []
         for layer in self.layers:
-            slots += (
-                layer.parameter_slots() if hasattr(layer, "parameter_slots") else [(layer, key) for key in layer.params]
-            )
+            if isinstance(layer, Model):
+                slots += layer.parameter_slots()
+            elif hasattr(layer, "weight_slots"):  # a layer written Keras's way: its weights and its layers' weights
+                slots += layer.weight_slots()
+            else:
+                slots += [(layer, key) for key in layer.params]
         return slots
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:

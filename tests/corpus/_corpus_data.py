@@ -158,3 +158,20 @@ def auto_mpg_table(seed=5):
     for code, name in ((1, "USA"), (2, "Europe"), (3, "Japan")):
         columns[name] = (origin == code).astype(float)
     return Table(columns)
+
+
+class StandardScaler:
+    """sklearn.preprocessing.StandardScaler's three moves: ``fit``, ``transform``, ``fit_transform`` (per column)."""
+
+    def fit(self, x):
+        x = np.asarray(x, dtype=float)
+        self.mean_ = x.mean(axis=0)
+        self.scale_ = x.std(axis=0)
+        self.scale_[self.scale_ == 0] = 1.0
+        return self
+
+    def transform(self, x):
+        return (np.asarray(x, dtype=float) - self.mean_) / self.scale_
+
+    def fit_transform(self, x):
+        return self.fit(x).transform(x)
