@@ -41,7 +41,7 @@ PROGRAMS = sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
 NOT_YET = {
     "keras_guide_writing_callbacks": "backend.set_value(optimizer.lr, ...): a Keras 2 variable (Keras 3 fails too)",
     "geron_ch11_dropout": "np.stack of model(x) tensors gives a Tensor (TF: an ndarray), which has no .round()",
-    "geron_ch12_custom_layers_models": "a custom layer called on a tuple of inputs, returning three outputs (MyMultiLayer)",
+    "geron_ch12_custom_layers_models": "a custom layer on a tuple of inputs, returning three outputs (MyMultiLayer)",
     "geron_ch12_custom_metrics": "Dense(kernel_constraint=...): weight constraints",
     "chollet2_ch07_functional_multi_io": "a subclassed model called on a dict of inputs, returning a tuple of outputs",
     "keras_guide_subclassing_layers_models": "tf.random_normal_initializer (an initializer object)",
