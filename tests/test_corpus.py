@@ -44,7 +44,7 @@ NOT_YET = {
     "geron_ch12_custom_layers_models": "a custom layer on a tuple of inputs, returning three outputs (MyMultiLayer)",
     "geron_ch12_custom_metrics": "Dense(kernel_constraint=...): weight constraints",
     "chollet2_ch07_functional_multi_io": "a subclassed model called on a dict of inputs, returning a tuple of outputs",
-    "keras_guide_subclassing_layers_models": "tf.random_normal_initializer (an initializer object)",
+    "keras_guide_subclassing_layers_models": "tf.random_normal_initializer(); then tf.Variable attributes as weights",
     "tf_guide_autodiff": "tf.image.adjust_contrast (the guide's example of an op without a gradient)",
 }
 

@@ -8,6 +8,10 @@ Every layer in ``scratchnet.layers`` follows it, and so can yours:
     forward(x, training=False) -> y     caches what backward needs
     backward(dy) -> dx                  dy = ∂L/∂y, returns dx = ∂L/∂x and fills grads
 
+A layer written Keras's way (``build(input_shape)``, ``self.add_weight(...)``, ``call(inputs)`` with tensor ops, no
+backward) follows the contract too: its forward runs ``call`` under a GradientTape and its backward plays the tape
+back (:mod:`scratchnet.layers.taped`).
+
 ``forward`` and ``backward`` return arrays, so any layer is a pair of functions that can be gradient-checked on
 its own (:func:`scratchnet.gradcheck.check_layer`). Layers never divide by the batch size: the 1/N of the batch
 mean lives in the loss's backward only. Never change ``x`` or ``dy`` in place: they belong to the caller.
