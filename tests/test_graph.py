@@ -304,3 +304,11 @@ def test_graph_errors_are_clear():
     with pytest.raises(ValueError, match="not among the model's inputs"):
         other = sn.Input(shape=(2,))
         sn.Model(sn.Input(shape=(2,)), L.Add()([other, sn.Input(shape=(2,))]))
+
+
+def test_plot_model_says_it_draws_chains():
+    pytest.importorskip("matplotlib")
+    from scratchnet.plotting.model import plot_model
+
+    with pytest.raises(ValueError, match=r"draws a chain of layers.*model.summary\(\)"):
+        plot_model(_two_in_two_out())

@@ -331,10 +331,11 @@ class Trainer:
         steps = math.ceil(len(x) / batch_size)
         cbs = CallbackList(callbacks, model=self, add_progbar=verbose != 0, verbose=verbose, steps=steps)
         cbs.on_predict_begin()
+        own_step = custom_steps.overrides(self, "predict_step")
         with speed.blas_threads(self.multiply_adds_per_batch(batch_size)):
             for step, rows in batches(len(x), batch_size):
                 cbs.on_predict_batch_begin(step)
-                if custom_steps.overrides(self, "predict_step"):  # your own predict_step(self, data)
+                if own_step:  # your own predict_step(self, data)
                     y_pred = np.asarray(self.predict_step(x[rows].astype(self.dtype, copy=False)))
                 else:
                     y_pred = self.forward(x[rows].astype(self.dtype, copy=False), training=False)
