@@ -251,7 +251,6 @@ def _batches(x, y, size):
         yield x[i : i + size], y[i : i + size]
 
 
-@pytest.mark.slow
 def test_a_custom_training_loop_trains_the_exercise_mlp_exactly_as_fit():
     x, y = blobs(n=640, d=784, c=10, seed=0, spread=2.0)
     x = x.reshape(-1, 28, 28)

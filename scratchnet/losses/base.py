@@ -83,7 +83,9 @@ class Loss:
         fused_loss = chooser(self) if chooser is not None and p._backward is not None else None
         if fused_loss is not None:  # start below the output activation, with dz = (p - onehot(y)) / N
             below = p._logits_backward
-            return record(value, p._parents, lambda dl: below(fused_loss.backward(y, pv) * factor(dl)), "fused")
+            out = record(value, p._parents, lambda dl: below(fused_loss.backward(y, pv) * factor(dl)), "fused")
+            out._blas_work = getattr(p, "_blas_work", 0)  # the layer's backward runs in this op now
+            return out
         return record(value, (p,), lambda dl: (self.backward(y, pv) * factor(dl),), self.name)
 
     def validate(self, y_true, y_pred_shape: tuple[int, ...]) -> np.ndarray:

@@ -31,6 +31,7 @@ import warnings
 
 import numpy as np
 
+from scratchnet import speed
 from scratchnet.tape.tensor import ACTIVE_TAPES, TapeWarning, Tensor, unbroadcast
 from scratchnet.tape.variable import LayerVariable, Variable
 
@@ -175,13 +176,17 @@ class GradientTape:
         for t, seed in zip(targets, seeds, strict=True):
             start = np.ones_like(t._value) if seed is None else np.asarray(seed, dtype=t.dtype)
             _accumulate(grads, t, start)
-        for t in reversed(order):
-            g = grads.get(id(t))
-            if g is None or t._backward is None or self not in t._tapes:
-                continue
-            for parent, pg in zip(t._parents, t._backward(g), strict=True):
-                if pg is not None and isinstance(parent, Tensor) and parent.dtype.kind in "fc":
-                    _accumulate(grads, parent, unbroadcast(np.asarray(pg), parent._value.shape))
+        # A scratchnet layer's op notes how big its matmuls are: the playback then follows fit's rule for BLAS
+        # threads (one thread for a small model, see scratchnet/speed/blas.py), as the layer's forward did.
+        work = max((getattr(t, "_blas_work", 0) for t in order), default=0)
+        with speed.blas_threads(work) if work else contextlib.nullcontext():
+            for t in reversed(order):
+                g = grads.get(id(t))
+                if g is None or t._backward is None or self not in t._tapes:
+                    continue
+                for parent, pg in zip(t._parents, t._backward(g), strict=True):
+                    if pg is not None and isinstance(parent, Tensor) and parent.dtype.kind in "fc":
+                        _accumulate(grads, parent, unbroadcast(np.asarray(pg), parent._value.shape))
         by_array = {id(p._value): p for p in order_parents(order) if isinstance(p, LayerVariable)}
         results = [self._result(s, grads, by_array, unconnected_gradients) for s in flat_sources]
         if all(r is None for r in results) and not any(self in t._tapes or id(t) in self._watched for t in targets):

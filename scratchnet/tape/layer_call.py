@@ -107,20 +107,18 @@ def call_layer(layer, x: Tensor, training: bool = False) -> Tensor:
     def backward(dy):  # the layer's own backward, then its parameter gradients
         for leaf, _ in clone_slots:  # fresh arrays each time: a persistent tape may ask twice, with other dy
             leaf.grads = {}
-        with speed.blas_threads(work):
-            dx = clone.backward(dy)
+        dx = clone.backward(dy)  # on fit's BLAS threads too: GradientTape.gradient applies _blas_work
         return (dx, *parameter_grads())
 
     out = _t.record(y, (x, *variables), backward, f"{type(layer).__name__} '{layer.name}'")
     if out._backward is not None:
+        out._blas_work = work
         out._fused_with = lambda loss: _fused_loss(clone, loss)
 
         def logits_backward(dz):
             for leaf, _ in clone_slots:
                 leaf.grads = {}
-            with speed.blas_threads(work):
-                dx = _backward_from_logits(clone, dz)
-            return (dx, *parameter_grads())
+            return (_backward_from_logits(clone, dz), *parameter_grads())
 
         out._logits_backward = logits_backward
     return out

@@ -81,7 +81,7 @@ def record(value, parents: tuple, backward, op: str = "") -> Tensor:
         value: the op's result, a NumPy array.
         parents: the tensors the op read.
         backward: ``dout -> tuple of gradients``, one per parent (None where there is none).
-        op: the op's name, shown when you print a graph.
+        op: the op's name (``t._op``), for reading a recorded graph.
     """
     out = Tensor._wrap(value)
     if ACTIVE_TAPES:
