@@ -246,3 +246,23 @@ def test_lambda_layer_and_mc_dropout():
     assert not np.allclose(first, second)  # dropout stays on at inference: every prediction is a new sample
     model.compile(optimizer="sgd", loss="mse")
     model.fit(x, np.ones((5, 1)), verbose=0)
+
+
+def test_a_call_layer_shared_in_a_graph_checks():
+    class Scale(L.Layer):
+        def build(self, input_shape):
+            self.s = self.add_weight(name="s", shape=(input_shape[-1],), initializer="ones")
+
+        def call(self, x):
+            return x * self.s + sn.square(x)
+
+    a, b = sn.Input(shape=(4,)), sn.Input(shape=(4,))
+    scale = Scale()
+    h = L.Add()([scale(a), L.Dense(4)(b)])
+    out = L.Dense(3, activation="softmax")(L.Concatenate()([h, scale(b)]))  # scale is called twice
+    model = sn.Model([a, b], out)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    rng = np.random.default_rng(0)
+    x = [rng.normal(size=(5, 4)), rng.normal(size=(5, 4))]
+    report = gradcheck.check_model(model, x, rng.integers(0, 3, 5), max_checks=None)
+    assert report.passed, str(report)
