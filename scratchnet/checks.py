@@ -87,17 +87,31 @@ def value_range(x: np.ndarray) -> tuple[float, float]:
     return lo, hi
 
 
+def _graph_data(model, data) -> bool:
+    """Whether a graph model (scratchnet.models.graph) checks this data itself: several inputs or outputs, or a
+    list or dict by input name."""
+    several = getattr(model, "several_io", None)
+    return several is not None and (several or isinstance(data, dict) or _list_of_arrays(data))
+
+
+def _list_of_arrays(data) -> bool:
+    return isinstance(data, (list, tuple)) and len(data) == 1 and isinstance(data[0], np.ndarray)
+
+
 def prepare_inputs(model, x, who: str) -> np.ndarray:
     """Check ``x`` for ``model`` (building the model from it on first use); returns it as an array.
 
     Raises:
         ValueError: for an empty model, or inputs of the wrong shape (with the reshape that fixes it).
     """
+    if _graph_data(model, x):  # a graph model with several inputs or outputs: lists (or dicts) of arrays
+        return model.prepare_inputs(x, who)
     arr = check_inputs(x, who)
     raw_shape = tuple(x.shape) if isinstance(x, np.ndarray) else arr.shape  # before a 1-D input became a column
     x = arr
     if not model.built:
-        if not model.layers:
+        # (a subclassed model, or a layer written Keras's way, finds its layers as it builds)
+        if not getattr(model, "layers", None) and not getattr(model, "taped", False):
             raise ValueError(f"{who}(): the model has no layers yet. Add some with model.add(layer).")
         model.build(x.shape[1:])
     expected = tuple(model.input_shape)
@@ -132,6 +146,8 @@ def prepare_data(model, x, y, who: str) -> tuple[np.ndarray, np.ndarray]:
         RuntimeError: if the model is not compiled.
         ValueError: for missing, mismatched or non-finite targets, or labels the loss cannot take.
     """
+    if _graph_data(model, x) or _graph_data(model, y):  # a graph model's lists (or dicts) of arrays
+        return model.prepare_data(x, y, who)
     if model.loss is None:  # (the copies explain works on have a loss and no optimizer)
         raise RuntimeError(
             f"You must call compile(optimizer=..., loss=...) before {who}(). For example: "

@@ -362,12 +362,18 @@ def check_model(
     clone = _float64_clone(model)
     clone.compile(optimizer="sgd", loss=copy.deepcopy(model.loss), metrics=None)
 
-    x64 = np.asarray(x, dtype=np.float64)
+    # One array, or one per input of a graph model (a list, or a dict by input name).
+    if isinstance(x, dict):
+        x64 = {k: np.asarray(v, dtype=np.float64) for k, v in x.items()}
+    elif isinstance(x, (list, tuple)) and len(getattr(clone, "inputs", ())) > 1:
+        x64 = [np.asarray(v, dtype=np.float64) for v in x]
+    else:
+        x64 = np.asarray(x, dtype=np.float64)
     frozen = _FrozenRandomness(leaf_layers(clone))
     frozen.reset()
     clone.compute_gradients(x64, y)
     analytic = [g.astype(np.float64) for g in _gradients(clone)]
-    _, y_checked = prepare_data(clone, x64, y, "check_model")
+    x64, y_checked = prepare_data(clone, x64, y, "check_model")
 
     def loss():
         frozen.reset()
@@ -405,6 +411,8 @@ def _float64_clone(model):
                 _to_float64(layer)
 
     convert(clone)
+    for leaf, _ in clone.parameter_slots():  # layers held inside a layer written Keras's way
+        _to_float64(leaf)
     return clone
 
 

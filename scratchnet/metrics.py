@@ -34,10 +34,12 @@ import numpy as np
 from scratchnet import losses, speed
 
 __all__ = [
+    "Accuracy",
     "BinaryAccuracy",
     "BinaryCrossentropy",
     "CategoricalAccuracy",
     "CategoricalCrossentropy",
+    "Mean",
     "MeanAbsoluteError",
     "MeanAbsolutePercentageError",
     "MeanSquaredError",
@@ -48,6 +50,7 @@ __all__ = [
     "SparseCategoricalAccuracy",
     "SparseCategoricalCrossentropy",
     "SparseTopKCategoricalAccuracy",
+    "Sum",
     "TopKCategoricalAccuracy",
     "Variable",
     "binary_accuracy",
@@ -340,6 +343,40 @@ def _snake_case(class_name: str) -> str:
             out.append("_")
         out.append(ch.lower())
     return "".join(out)
+
+
+class Mean(Metric):
+    """The running (weighted) mean of the values given, e.g. a loss tracker in a custom ``train_step``."""
+
+    def update_state(self, values, sample_weight=None) -> None:
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        w = (
+            np.ones_like(values)
+            if sample_weight is None
+            else np.broadcast_to(np.asarray(sample_weight, float), values.shape)
+        )
+        self._total += float((values * w).sum())
+        self._count += float(w.sum())
+
+
+class Sum(Metric):
+    """The running sum of the values given."""
+
+    def update_state(self, values, sample_weight=None) -> None:
+        values = np.asarray(values, dtype=np.float64)
+        self._total += float((values if sample_weight is None else values * np.asarray(sample_weight)).sum())
+
+    def result(self) -> float:
+        return self._total
+
+
+class Accuracy(Metric):
+    """How often predictions equal labels exactly (Keras's ``Accuracy``: no argmax, no threshold)."""
+
+    @staticmethod
+    def fn(y_true, y_pred):
+        y_pred = np.asarray(y_pred)
+        return float((np.asarray(y_true).reshape(y_pred.shape) == y_pred).mean())
 
 
 # --- names ----------------------------------------------------------------------------------------------------------

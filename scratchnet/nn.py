@@ -31,6 +31,7 @@ from scratchnet.tape.tensor import Tensor, convert_to_tensor, record
 
 __all__ = [
     "dropout",
+    "get",
     "get_activation",
     "l2_loss",
     "linear",
@@ -39,6 +40,7 @@ __all__ = [
     "log_softmax_backward",
     "relu",
     "relu_backward",
+    "serialize",
     "sigmoid",
     "sigmoid_backward",
     "sigmoid_cross_entropy_with_logits",
@@ -285,6 +287,21 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
     "softmax": (softmax, softmax_backward),
     "linear": (linear, linear_backward),
 }
+
+
+def get(identifier: str | Callable | None) -> Callable:
+    """Keras's ``activations.get``: the activation function for a name (None: linear); it works on tensors too."""
+    if callable(identifier):
+        return identifier
+    return get_activation(identifier)[1]
+
+
+def serialize(activation) -> str:
+    """Keras's ``activations.serialize``: the name an activation is saved under (a function of yours: its name)."""
+    for name, (forward, _) in ACTIVATIONS.items():
+        if activation is forward or activation == name:
+            return name
+    return getattr(activation, "__name__", str(activation))
 
 
 def get_activation(identifier: str | Callable | None) -> tuple[str, Callable, Callable]:

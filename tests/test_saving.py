@@ -435,7 +435,7 @@ def test_loading_a_file_that_is_not_ours_says_what_it_is_not(tmp_path, kind, who
         (_good_spec(format_version="1"), "unknown format_version '1'"),
         ({"class_name": "Sequential", "config": {}}, "no format_version"),
         (["not", "a", "dict"], "no format_version"),
-        (_good_spec(class_name="Graph"), "holds a 'Graph'"),
+        (_good_spec(class_name="Pipeline"), "holds a 'Pipeline'"),
         (_good_spec(config={"layers": [{"config": {}}]}), "a layer entry has no class_name"),
         (_good_spec(config={"layers": [{"class_name": "Dense", "config": {"unitz": 3}}]}), "could not rebuild"),
         (_good_spec(config={"layers": "Dense"}), "has no list of layers"),

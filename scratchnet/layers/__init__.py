@@ -10,6 +10,7 @@
     image_warp.py     the affine warps and resizing those and ImageDataGenerator share
     text_vectorization.py  TextVectorization: texts to token numbers or vectors
     input_layer.py    Input and InputLayer, where a functional model starts
+    merge.py          Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot (several inputs, one output)
 
 Every layer is importable from here (``sn.layers.Dense``, ``from scratchnet.layers import Dense``), and
 :func:`get` finds a layer class by name for ``load_model``.
@@ -21,8 +22,26 @@ from scratchnet.layers import experimental as experimental  # keras.layers.exper
 from scratchnet.layers.activations import Activation, ReLU, Sigmoid, Softmax, Tanh
 from scratchnet.layers.base import Layer
 from scratchnet.layers.convolution import Conv2D
-from scratchnet.layers.core import Dense, Dropout, Flatten, Reshape
+from scratchnet.layers.core import Dense, Dropout, Flatten, Lambda, Reshape
 from scratchnet.layers.input_layer import Input, InputLayer
+from scratchnet.layers.merge import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from scratchnet.layers.normalization import Normalization
 from scratchnet.layers.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 from scratchnet.layers.preprocessing import (
@@ -39,16 +58,24 @@ from scratchnet.tape import layer_call  # noqa: F401  (layers called on tensors 
 
 __all__ = [
     "Activation",
+    "Add",
+    "Average",
     "AveragePooling2D",
+    "Concatenate",
     "Conv2D",
     "Dense",
+    "Dot",
     "Dropout",
     "Flatten",
     "GlobalAveragePooling2D",
     "Input",
     "InputLayer",
+    "Lambda",
     "Layer",
     "MaxPooling2D",
+    "Maximum",
+    "Minimum",
+    "Multiply",
     "Normalization",
     "RandomContrast",
     "RandomFlip",
@@ -61,10 +88,19 @@ __all__ = [
     "Resizing",
     "Sigmoid",
     "Softmax",
+    "Subtract",
     "Tanh",
     "TextVectorization",
+    "add",
+    "average",
+    "concatenate",
+    "dot",
     "get",
+    "maximum",
+    "minimum",
+    "multiply",
     "register",
+    "subtract",
 ]
 
 #: Every layer class ``load_model`` can rebuild, by class name.
@@ -72,6 +108,14 @@ LAYERS: dict[str, type[Layer]] = {
     cls.__name__: cls
     for cls in (
         Activation,
+        Add,
+        Average,
+        Concatenate,
+        Dot,
+        Maximum,
+        Minimum,
+        Multiply,
+        Subtract,
         AveragePooling2D,
         Conv2D,
         Dense,
@@ -79,6 +123,7 @@ LAYERS: dict[str, type[Layer]] = {
         Flatten,
         GlobalAveragePooling2D,
         InputLayer,
+        Lambda,
         MaxPooling2D,
         Normalization,
         RandomContrast,

@@ -8,6 +8,10 @@ Every layer in ``scratchnet.layers`` follows it, and so can yours:
     forward(x, training=False) -> y     caches what backward needs
     backward(dy) -> dx                  dy = ∂L/∂y, returns dx = ∂L/∂x and fills grads
 
+A layer written Keras's way (``build(input_shape)``, ``self.add_weight(...)``, ``call(inputs)`` with tensor ops, no
+backward) follows the contract too: its forward runs ``call`` under a GradientTape and its backward plays the tape
+back (:mod:`scratchnet.layers.taped`).
+
 ``forward`` and ``backward`` return arrays, so any layer is a pair of functions that can be gradient-checked on
 its own (:func:`scratchnet.gradcheck.check_layer`). Layers never divide by the batch size: the 1/N of the batch
 mean lives in the loss's backward only. Never change ``x`` or ``dy`` in place: they belong to the caller.
@@ -22,6 +26,7 @@ from collections import defaultdict
 import numpy as np
 
 from scratchnet import utils
+from scratchnet.layers import taped
 from scratchnet.tape import tensor as tape_tensor
 
 __all__ = ["Layer"]
@@ -94,18 +99,14 @@ class Layer:
         dtype: dtype used when the layer is built on its own (``layer(x)``); a model passes its own.
     """
 
+    taped = False  # True for a layer written Keras's way, whose backward is the tape's (scratchnet.layers.taped)
+
     def __init_subclass__(cls, **kwargs):
-        # A layer written Keras's way overrides call(); scratchnet never calls it, so the layer would silently
-        # do what its parent does (Géron's MCDropout would stop dropping at inference). Say so at once instead.
+        # A layer written Keras's way defines call() and no backward: its forward runs call() under a tape and
+        # its backward plays the tape back (scratchnet.layers.taped). One that defines both keeps its own.
         super().__init_subclass__(**kwargs)
         if "call" in vars(cls):
-            raise TypeError(
-                f"{cls.__name__} defines call(), Keras's way. A scratchnet layer implements forward(x, "
-                "training=False) and backward(dy) instead: there is no autograd, the backward is written out (see "
-                "scratchnet.layers.base.Layer, and check it with scratchnet.gradcheck.check_layer). To run a model "
-                "with "
-                "dropout active at inference (MC dropout), call model(x, training=True)."
-            )
+            taped.install(cls)
 
     def __init__(self, name: str | None = None, input_shape=None, dtype=None, input_dim: int | None = None, **unknown):
         # Keras's trainable=False (a frozen layer) is kept, saved and loaded; the optimizer reads it through the
@@ -131,10 +132,14 @@ class Layer:
         self.needs_input_grad = True
 
     # --- the contract ----------------------------------------------------------------------------------------
-    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator, dtype) -> None:
-        """Create the parameters for inputs of shape ``(N, *input_shape)``. Layers without parameters keep this."""
-        self.input_shape = tuple(input_shape)
-        self.dtype = np.dtype(dtype)
+    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator | None = None, dtype=None) -> None:
+        """Create the parameters for inputs of shape ``(N, *input_shape)``. Layers without parameters keep this.
+
+        (``super().build(input_shape)`` from a layer written Keras's way passes the batch axis too, as None.)
+        """
+        dims = tuple(input_shape)
+        self.input_shape = tuple(int(d) for d in (dims[1:] if dims and dims[0] is None else dims))
+        self.dtype = np.dtype(dtype or self.dtype or "float32")
         self.built = True
 
     def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -146,6 +151,19 @@ class Layer:
 
     def backward(self, dy: np.ndarray) -> np.ndarray | None:
         raise NotImplementedError(f"{type(self).__name__} must implement backward(dy).")
+
+    def call(self, inputs, training=None):
+        """Keras's ``call``: this layer's own forward on a tensor, one recorded op (for ``super().call(x)``)."""
+        return taped.library_call(self, inputs, training)
+
+    def add_weight(self, name=None, shape=None, initializer=None, dtype=None, trainable=True, **kwargs):
+        """Keras's ``add_weight``: a new parameter in ``params``, returned as a Variable that aliases it.
+
+        Args:
+            name: its key in ``params`` (``'kernel'``, ``'w'``); shape: its shape; initializer: a name from
+                :mod:`scratchnet.initializers` (default ``'glorot_uniform'``) or a function ``(shape, dtype)``.
+        """
+        return taped.add_weight(self, name, shape, initializer, dtype, trainable, **kwargs)
 
     # --- conveniences ------------------------------------------------------------------------------------------
     def __call__(self, x, training: bool = False) -> np.ndarray:

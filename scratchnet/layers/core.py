@@ -19,7 +19,7 @@ from scratchnet import initializers, regularizers, speed
 from scratchnet.layers.activations import Activation
 from scratchnet.layers.base import Layer
 
-__all__ = ["Dense", "Dropout", "Flatten", "Reshape"]
+__all__ = ["Dense", "Dropout", "Flatten", "Lambda", "Reshape"]
 
 
 class Dense(Layer):
@@ -272,3 +272,32 @@ class Reshape(Layer):
 
     def get_config(self):
         return {**super().get_config(), "target_shape": list(self.target_shape)}
+
+
+class Lambda(Layer):
+    """A layer made of a function, ``Lambda(lambda x: x * 2)``: the function is its ``call``, the tape its backward.
+
+    Forward:   y  = function(x)                         written with tensor ops (sn.exp, sn.reduce_sum, *, ...)
+    Backward:  dx = the tape played back from dy        (see scratchnet.layers.taped)
+
+    Args:
+        function: ``fn(x) -> y`` written with scratchnet's tensor ops.
+        output_shape: accepted as in Keras (the shape is found by running the function once).
+        arguments: extra keyword arguments for ``function``.
+    """
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError(f"Lambda expected a function. Received: {type(function).__name__}.")
+        self.function = function
+        self.arguments = dict(arguments or {})
+
+    def call(self, inputs):
+        return self.function(inputs, **self.arguments)
+
+    def get_config(self) -> dict:
+        raise TypeError(
+            f"Lambda layer '{self.name}' cannot be saved: its function is Python code, and scratchnet saves no code "
+            "(nothing is pickled). Write it as a Layer subclass with call(), and load it with custom_objects."
+        )

@@ -9,13 +9,11 @@ In Keras a model can be written by calling layers on a placeholder instead of li
     model = sn.Model(inputs=inputs, outputs=outputs)
 
 Calling a layer on a :class:`SymbolicTensor` computes nothing: it returns a new placeholder that remembers which
-layer made it from which input. ``Model(inputs, outputs)`` then walks back from the outputs to the input and
-finds the layers in order. scratchnet has no general graph engine, on purpose: what learners build with the
-functional API is a chain (each layer used once, one input), and a chain is exactly a :class:`Sequential`, which
-trains through the same loop and the same fused gradient. A model may also ask for several outputs along that
-chain (``outputs=[layer.output for layer in model.layers]``, the feature-map pictures): ``predict`` then returns
-a list of arrays, one per output. Graphs that branch or merge (a layer used twice, ``Add``, ``Concatenate``) are
-refused with a clear error: their backward would have to add up the gradients of every use of a tensor.
+layer made it from which inputs (``parents``). ``Model(inputs, outputs)`` then walks back from the outputs to the
+inputs. A chain (each layer used once, one input) becomes a :class:`Sequential`, which trains through the same loop
+and the same fused gradient; any other graph (fan-out, merge layers such as ``Add`` and ``Concatenate``, several
+inputs or outputs, a layer called twice) becomes a graph model (:mod:`scratchnet.models.graph`), whose backward
+adds up the gradients of every use of a tensor.
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ import warnings
 
 from scratchnet.layers.base import Layer, _shape_tuple
 
-__all__ = ["Input", "InputLayer", "SymbolicTensor"]
+__all__ = ["Input", "InputLayer", "SymbolicTensor", "symbolic_call"]
 
 
 class SymbolicTensor:
@@ -33,16 +31,18 @@ class SymbolicTensor:
     Attributes:
         shape: ``(None, *example_shape)``, as Keras prints it.
         layer: the layer that produced it (an :class:`InputLayer` for ``Input``).
-        parent: the tensor that layer was called on (None for an input).
+        parents: the tensors that layer was called on (``[]`` for an input; several for a merge layer).
+        parent: the one tensor that layer was called on (None for an input or a merge).
     """
 
     is_symbolic = True
     dtype = "float32"  # what Keras reports; the model's own dtype decides the arithmetic
 
-    def __init__(self, example_shape: tuple[int, ...], layer: Layer, parent: SymbolicTensor | None):
+    def __init__(self, example_shape: tuple[int, ...], layer: Layer, parent):
         self.example_shape = tuple(example_shape)
         self.layer = layer
-        self.parent = parent
+        self.parents = [] if parent is None else list(parent) if isinstance(parent, (list, tuple)) else [parent]
+        self.parent = self.parents[0] if len(self.parents) == 1 else None
         self.model = None  # the model whose build traced it (None: a layer called on an Input by hand)
         self.name = layer.name
 
@@ -57,15 +57,10 @@ class SymbolicTensor:
                 f"Layer '{layer.name}' was built for inputs of shape {(None, *layer.input_shape)}. "
                 f"Received: a symbolic input of shape {self.shape}."
             )
-        if getattr(layer, "_symbolic_input", None) is not None and layer._symbolic_input is not self:
-            raise ValueError(
-                f"Layer '{layer.name}' is called a second time, on another input. scratchnet's functional API builds "
-                "chains, where each layer is used once: shared layers (and Add, Concatenate) would need a graph "
-                "whose backward adds up the gradients of every use. Create a second layer instead."
-            )
-        layer._symbolic_input = self
+        # A layer may be called again on another input (a shared layer): each call is its own node of the graph.
         output = SymbolicTensor(tuple(layer.compute_output_shape(self.example_shape)), layer, self)
         layer.output = output
+        layer.__dict__.setdefault("input", self)  # Keras's layer.input: what its first call received
         return output
 
     def __repr__(self) -> str:
@@ -101,6 +96,25 @@ class InputLayer(Layer):
 
     def get_config(self):
         return {"name": self.name, "shape": list(self.input_shape)}  # Keras 3's name, so loading does not warn
+
+
+def symbolic_call(layer: Layer, inputs: list[SymbolicTensor]) -> SymbolicTensor:
+    """What a merge layer called on placeholders returns: ``Add()([a, b])`` -> the placeholder of its output."""
+    for t in inputs:
+        if not getattr(t, "is_symbolic", False):
+            raise TypeError(
+                f"{type(layer).__name__} '{layer.name}' was called on a list mixing placeholders (sn.Input and the "
+                f"layers called on it) with an object of type {type(t).__name__}. Pass placeholders only."
+            )
+    shapes = [t.example_shape for t in inputs]
+    if layer.built and list(layer.input_shape) != shapes:
+        raise ValueError(
+            f"Layer '{layer.name}' was built for inputs of shapes {layer.input_shape}. Received: {shapes}."
+        )
+    output = SymbolicTensor(tuple(layer.compute_output_shape(shapes)), layer, list(inputs))
+    layer.output = output
+    layer.__dict__.setdefault("input", list(inputs))  # Keras's layer.input: what its first call received
+    return output
 
 
 def Input(shape=None, batch_size=None, name: str | None = None, dtype=None, **kwargs) -> SymbolicTensor:

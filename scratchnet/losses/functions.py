@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
+from scratchnet.losses import taped
 from scratchnet.losses.base import Loss
 from scratchnet.losses.crossentropy import BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy
 from scratchnet.losses.regression import Huber, MeanAbsoluteError, MeanSquaredError
@@ -136,8 +139,11 @@ def get(identifier) -> Loss:
         identifier = identifier()
     if isinstance(identifier, Loss):
         if type(identifier).forward is Loss.forward or type(identifier).backward is Loss.backward:
-            how = "defines call(), Keras's way" if hasattr(identifier, "call") else "lacks forward() or backward()"
-            raise TypeError(f"loss={type(identifier).__name__}() {how}. {_WRITE_A_LOSS}")
+            if hasattr(
+                identifier, "call"
+            ):  # Keras's way: call(y_true, y_pred) with tensor ops; the tape is its backward
+                return taped.keras_loss_class_call(identifier)
+            raise TypeError(f"loss={type(identifier).__name__}() lacks forward() or backward(). {_WRITE_A_LOSS}")
         return identifier
     if isinstance(identifier, str):
         by_class_name = {cls.__name__: cls for cls in LOSSES.values()}
@@ -147,13 +153,18 @@ def get(identifier) -> Loss:
         raise ValueError(f"Unknown loss. Expected one of {sorted(LOSSES)}. Received: loss={identifier!r}.")
     if callable(identifier) and identifier in _FUNCTIONS:
         return _FUNCTIONS[identifier]()
-    if callable(identifier):
-        name = getattr(identifier, "__name__", type(identifier).__name__)
-        raise TypeError(
-            "loss must be a name such as 'sparse_categorical_crossentropy' or a scratchnet.losses.Loss. Received: "
-            f"loss={name}, a function of your own, which scratchnet cannot differentiate. {_WRITE_A_LOSS}"
-        )
+    if callable(identifier) and _takes_two(identifier):  # your own loss function: the tape is its backward
+        return taped.TapedLoss(identifier)
     raise TypeError(
-        f"loss must be a name such as 'sparse_categorical_crossentropy' or a scratchnet.losses.Loss. "
-        f"Received: loss={identifier!r}."
+        f"loss must be a name such as 'sparse_categorical_crossentropy', a scratchnet.losses.Loss, or a function "
+        f"fn(y_true, y_pred) written with tensor ops. Received: loss={identifier!r}."
     )
+
+
+def _takes_two(fn) -> bool:
+    """Whether ``fn`` can be called as ``fn(y_true, y_pred)``."""
+    try:
+        inspect.signature(fn).bind(None, None)
+    except (TypeError, ValueError):
+        return False
+    return True

@@ -1,4 +1,4 @@
-"""What ``Model(inputs, outputs)`` builds: the chain of layers between the inputs and the outputs.
+"""What ``Model(inputs, outputs)`` builds when the layers form a chain: a Sequential over them.
 
 Calling a layer on a placeholder (``sn.Input``) computes nothing: it returns a new placeholder that remembers which
 layer made it from which input. ``Model(inputs, outputs)`` then walks back from the outputs to the input and
@@ -6,7 +6,8 @@ finds the layers in order (:func:`trace_chain`). What learners build with the fu
 (each layer used once, one input), and a chain is exactly a :class:`Sequential`, which trains through the same
 loop and the same fused gradient. A model may also ask for several outputs along that chain
 (``outputs=[layer.output for layer in model.layers]``, the feature-map pictures): ``predict`` then returns a list
-of arrays, one per output.
+of arrays, one per output. Anything else (fan-out, merge layers, several inputs, a shared layer) is a graph:
+:class:`scratchnet.models.graph.Graph`, which :meth:`Functional.pick` chooses.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from scratchnet import layers
 from scratchnet.layers.base import Layer
 from scratchnet.layers.input_layer import SymbolicTensor
+from scratchnet.models.graph import Graph
 from scratchnet.models.model import Model
 from scratchnet.models.sequential import Sequential
 
@@ -41,6 +43,11 @@ class Functional(Sequential):
         for layer in chain:
             self.add(layer, rebuild=False)
         self._changed()
+
+    @staticmethod
+    def pick(inputs=None, outputs=None, *args, **kwargs) -> type:
+        """The class ``Model(inputs, outputs)`` makes: :class:`Functional` for a chain, else :class:`Graph`."""
+        return Functional if is_chain(inputs, outputs) else Graph
 
     def forward(self, x: np.ndarray, training: bool = False):
         if self.output_positions is None:
@@ -73,6 +80,31 @@ class Functional(Sequential):
 Model.functional_class = Functional
 layers.register(Sequential)
 layers.register(Functional)
+layers.register(Graph)
+
+
+def is_chain(inputs, outputs) -> bool:
+    """Whether ``outputs`` lie on one line of layers from one input, each layer used once (a Sequential)."""
+    if isinstance(inputs, dict) or isinstance(outputs, dict):
+        return False
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    if not all(isinstance(t, SymbolicTensor) for t in [*inputs, *outputs]):
+        return True  # not a graph at all: trace_chain says what is wrong
+    if len(inputs) != 1:
+        return False
+    paths = []
+    for t in outputs:
+        path = []
+        while t is not None and t is not inputs[0]:
+            if len(t.parents) != 1:
+                return False  # a merge layer, or another Input
+            path.append(t)
+            t = t.parent
+        paths.append(path[::-1])
+    chain = max(paths, key=len)
+    used = [t.layer for t in chain]
+    return all(path == chain[: len(path)] for path in paths) and len({id(u) for u in used}) == len(used)
 
 
 def trace_chain(inputs, outputs) -> tuple[SymbolicTensor, list[Layer], list[int] | None]:

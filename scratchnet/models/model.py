@@ -29,13 +29,24 @@ import numpy as np
 from scratchnet import checks, regularizers, speed, utils
 from scratchnet.layers.base import Layer
 from scratchnet.models import saving, summary
+from scratchnet.models.custom_steps import KerasSteps
 from scratchnet.models.training import Trainer
 from scratchnet.tape import tensor as tape_tensor
 
 __all__ = ["Model"]
 
 
-class Model(Trainer, Layer):
+def _functional_arguments(args, kwargs) -> bool:
+    """Whether a Model subclass is being called as ``Model(inputs, outputs)``."""
+    first = args[0] if args else kwargs.get("inputs")
+    if isinstance(first, dict):
+        first = next(iter(first.values()), None)
+    if isinstance(first, (list, tuple)):
+        first = first[0] if first else None
+    return getattr(first, "is_symbolic", False) and (len(args) > 1 or "outputs" in kwargs)
+
+
+class Model(KerasSteps, Trainer, Layer):
     """What every model shares: its parameters, one step of backprop, weights, and the Keras conveniences.
 
     A subclass provides ``layers``, ``build``, ``forward``, ``backward`` and ``backward_from_logits`` (the
@@ -58,10 +69,15 @@ class Model(Trainer, Layer):
             if not (args or "inputs" in kwargs or "outputs" in kwargs):
                 raise TypeError(
                     "Model() needs inputs and outputs: Model(inputs=inputs, outputs=outputs), with inputs = "
-                    "sn.Input(shape=...). A Model subclass with its own call() cannot be trained here (scratchnet "
-                    "has no autograd, on purpose): list the layers in sn.Sequential([...]) instead."
+                    "sn.Input(shape=...). Or subclass it: class MyModel(sn.Model) with __init__ and call()."
                 )
-            return super().__new__(Model.functional_class)
+            return super().__new__(Model.functional_class.pick(*args, **kwargs))
+        if Model.functional_class is not None and _functional_arguments(args, kwargs):
+            # class CustomModel(sn.Model) with its own train_step, built as CustomModel(inputs, outputs) (Keras's
+            # "Customizing fit()" guide): a functional model of that subclass.
+            base = Model.functional_class.pick(*args, **kwargs)
+            if not issubclass(cls, base):
+                cls = type(cls.__name__, (cls, base), {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
         return super().__new__(cls)
 
     def __init__(self, name: str | None = None, seed: int | None = None, dtype="float32"):
@@ -80,7 +96,12 @@ class Model(Trainer, Layer):
         """``(layer, key)`` of every parameter, in Keras order: layer by layer, kernel before bias."""
         slots = []
         for layer in self.layers:
-            slots += layer.parameter_slots() if isinstance(layer, Model) else [(layer, key) for key in layer.params]
+            if isinstance(layer, Model):
+                slots += layer.parameter_slots()
+            elif hasattr(layer, "weight_slots"):  # a layer written Keras's way: its weights and its layers' weights
+                slots += layer.weight_slots()
+            else:
+                slots += [(layer, key) for key in layer.params]
         return slots
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
@@ -249,15 +270,15 @@ class Model(Trainer, Layer):
     def multiply_adds_per_batch(self, batch_size: int) -> int:
         """Multiply-adds of the largest matmul one batch runs: batch × the largest layer's per-example work
         (Dense: in × out; Conv2D: Ho·Wo positions × kh·kw·C × F). Decides the BLAS threads (speed/blas.py)."""
-        input_shape = getattr(self, "input_shape", None)
-        return 0 if input_shape is None else batch_size * self.multiply_adds(input_shape)
+        return batch_size * self.multiply_adds()
 
-    def multiply_adds(self, input_shape) -> int:
-        """The largest per-example matmul of any of this model's layers, given the model's input shape."""
-        largest, shape = 0, tuple(input_shape)
+    def multiply_adds(self, input_shape=None) -> int:
+        """The largest per-example matmul of any of this model's built layers (each knows its input shape)."""
+        largest = 0
         for layer in self.layers:
-            largest = max(largest, layer.multiply_adds(shape))
-            shape = tuple(layer.compute_output_shape(shape))
+            shape = getattr(layer, "input_shape", None)
+            if layer.built and shape is not None:
+                largest = max(largest, layer.multiply_adds(shape))
         return largest
 
     def __call__(self, x, training: bool = False):

@@ -18,6 +18,7 @@ Loading trusts nothing: a file that is empty, cut short, an HDF5 or Keras file, 
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -59,12 +60,12 @@ def save_model(model, path) -> None:
     path = _check_save_path(path, "save")
     _check_built(model, "save")
     spec = {"format_version": FORMAT_VERSION, "class_name": type(model).__name__, "config": model.get_config()}
-    if model.optimizer is not None:
+    if model.optimizer is not None and (model.loss is None or hasattr(model.loss, "get_config")):
         spec["compile"] = {
             "optimizer": {"class_name": type(model.optimizer).__name__, "config": model.optimizer.get_config()},
             "loss": None
             if model.loss is None
-            else {"class_name": type(model.loss).__name__, "config": model.loss.get_config()},
+            else {"class_name": _class_name(model.loss), "config": model.loss.get_config()},
             "metrics": list(model.metric_names),
         }
     arrays = _weight_arrays(model)
@@ -147,6 +148,11 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True, s
     if compile and spec.get("compile"):
         _compile_from_spec(model, spec["compile"], path, custom_objects)
     return model
+
+
+def _class_name(obj) -> str:
+    """The name ``load_model`` looks the object up by: its class's, or the function's for a loss of your own."""
+    return getattr(obj, "saved_class_name", None) or type(obj).__name__
 
 
 def layer_to_json(layer) -> dict:
@@ -464,7 +470,7 @@ def _check_spec(spec, path: str) -> None:
             f"format_version {FORMAT_VERSION} and older. Upgrade scratchnet (pip install -U scratchnet), or save "
             "the weights with model.save_weights and load them into a model built in code."
         )
-    if spec.get("class_name") not in ("Sequential", "Functional") or not isinstance(spec.get("config"), dict):
+    if spec.get("class_name") not in ("Sequential", "Functional", "Graph") or not isinstance(spec.get("config"), dict):
         raise ValueError(
             f"load_model(): '{path}' holds a {spec.get('class_name')!r}; scratchnet can only load a saved "
             "Sequential model."
@@ -480,7 +486,7 @@ def _check_custom_objects(custom_objects) -> dict:
             f"custom_objects={{'LeakyReLU': LeakyReLU}}. Received: custom_objects={custom_objects!r}."
         )
     for name, obj in custom_objects.items():
-        if not isinstance(obj, type):
+        if not isinstance(obj, type) and not inspect.isfunction(obj):  # a function: a loss or metric of your own
             raise TypeError(
                 f"load_model(): custom_objects[{name!r}] must be a class, not an instance. "
                 f"Received: {obj!r}. Pass the class itself: custom_objects={{{name!r}: {type(obj).__name__}}}."
@@ -496,7 +502,7 @@ def _check_classes(config: dict, path: str, custom_objects: dict) -> None:
         if not isinstance(spec, dict) or not isinstance(spec.get("class_name"), str):
             raise ValueError(f"load_model(): '{path}' is damaged: a layer entry has no class_name: {spec!r}.")
         name = spec["class_name"]
-        if name in ("Sequential", "Functional"):
+        if name in ("Sequential", "Functional", "Graph"):
             _check_classes(spec.get("config", {}), path, custom_objects)
         elif name not in custom_objects and name not in layers_module.LAYERS:
             raise ValueError(
@@ -532,6 +538,8 @@ def _rebuild(spec: dict, known: dict, custom_objects: dict):
             f"It uses the class '{name}', which is not built into scratchnet; pass it with "
             f"custom_objects={{'{name}': {name}}}."
         )
+    if not isinstance(cls, type):  # a loss function of your own, from custom_objects: compile takes it as it is
+        return cls
     try:
         return cls(**spec.get("config", {}))
     except TypeError as e:

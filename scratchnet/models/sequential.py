@@ -96,9 +96,13 @@ class Sequential(Model):
         """Build every layer in turn: each one's output shape is the next one's input shape."""
         rng = self.rng if rng is None else rng
         self.dtype = np.dtype(dtype) if dtype is not None else self.dtype
-        shape = tuple(int(d) for d in input_shape)
+        dims = tuple(input_shape)
+        # Keras's model.build(input_shape=(None, 3)) gives the batch axis too, as None.
+        shape = tuple(int(d) for d in (dims[1:] if dims and dims[0] is None else dims))
         self.input_shape = shape
         for layer in self.layers:
+            if layer.built and layer.input_shape != shape and not layer.count_params():
+                layer.built = False  # a layer without weights (Lambda(sn.exp)) works on any shape: built again
             if layer.built and layer.input_shape != shape:
                 raise ValueError(
                     f"Layer '{layer.name}' was built for inputs of shape {(None, *layer.input_shape)}, but in "

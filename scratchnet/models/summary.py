@@ -41,21 +41,32 @@ def summary(model, print_fn: Callable[[str], object] = print) -> None:
             "or give the first layer an input_shape, e.g. Flatten(input_shape=(28, 28))."
         )
 
-    def row(name, shape, params):
-        return f" {name}".ljust(29)[:29] + str(shape).ljust(26)[:26] + str(params).ljust(10)
+    # A graph model (several inputs, merges, shared layers) adds Keras's "Connected to" column: what each layer
+    # was called on, as layer_name[call][0].
+    connections = getattr(model, "connections", None)
+    width = WIDTH + (33 if connections else 0)
 
-    lines = [f'Model: "{model.name}"', "_" * WIDTH, row("Layer (type)", "Output Shape", "Param #"), "=" * WIDTH]
+    def row(name, shape, params, connected=""):
+        line = f" {name}".ljust(29)[:29] + str(shape).ljust(26)[:26] + str(params).ljust(10)
+        return line + (f" {connected}" if connections else "")
+
+    header = row("Layer (type)", "Output Shape", "Param #", "Connected to")
+    lines = [f'Model: "{model.name}"', "_" * width, header, "=" * width]
     for layer, shape in model.layer_output_shapes():
-        lines.append(row(f"{layer.name} ({type(layer).__name__})", (None, *shape), layer.count_params()))
-        lines.append(" " * WIDTH)
+        links = connections(layer) if connections else [""]
+        lines.append(
+            row(f"{layer.name} ({type(layer).__name__})", (None, *shape), layer.count_params(), (links or [""])[0])
+        )
+        lines += [row("", "", "", link) for link in links[1:]]
+        lines.append(" " * width)
     total = model.count_params()
     size = format_bytes(total * model.dtype.itemsize)
     lines += [
-        "=" * WIDTH,
+        "=" * width,
         f"Total params: {total:,} ({size})",
         f"Trainable params: {total:,} ({size})",
         f"Non-trainable params: 0 ({format_bytes(0)})",
-        "_" * WIDTH,
+        "_" * width,
     ]
     for line in lines:
         print_fn(line)

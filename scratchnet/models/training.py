@@ -25,7 +25,7 @@ from scratchnet import checks, fused, hints, losses, optimizers, speed
 from scratchnet.callbacks.callback_list import CallbackList
 from scratchnet.metrics import check_names as check_metric_names
 from scratchnet.metrics import get as get_metric
-from scratchnet.models import streams
+from scratchnet.models import custom_steps, streams
 
 __all__ = ["RunningMeans", "Trainer", "batches"]
 
@@ -181,6 +181,23 @@ class Trainer:
             return streams.fit(self, x, y, epochs, verbose, callbacks, validation_split, validation_data,
                                class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps,
                                validation_freq)  # fmt: skip
+        if custom_steps.overrides(self, "train_step"):  # your own train_step(self, data), Keras's way
+            if validation_data is None and validation_split:
+                split = int(len(x) * (1 - float(validation_split)))
+                x, y, validation_data = x[:split], y[:split], (x[split:], y[split:])
+            return custom_steps.fit(
+                self,
+                x,
+                y,
+                batch_size,
+                epochs,
+                verbose,
+                callbacks,
+                validation_data,
+                shuffle,
+                sample_weight,
+                initial_epoch,
+            )
         x, y = checks.prepare_data(self, x, y, "fit")
         weights = checks.sample_weights(self, y, sample_weight, class_weight)
         x, y, val = self._validation(x, y, validation_split, validation_data)
@@ -294,6 +311,8 @@ class Trainer:
         batch_size = checks.positive_int("evaluate()", "batch_size", batch_size)
         if streams.is_stream(x):  # a Dataset of (x, y) batches: `steps` of them, or all
             return _results(streams.evaluate(self, x, y, verbose, steps, callbacks), return_dict)
+        if custom_steps.overrides(self, "test_step") or custom_steps.overrides(self, "train_step"):
+            return _results(custom_steps.evaluate(self, x, y, batch_size, None), return_dict)
         x, y = checks.prepare_data(self, x, y, "evaluate")
         hints.check_input_scale(self, x)
         steps = math.ceil(len(x) / batch_size)
@@ -340,10 +359,14 @@ class Trainer:
         steps = math.ceil(len(x) / batch_size)
         cbs = CallbackList(callbacks, model=self, add_progbar=verbose != 0, verbose=verbose, steps=steps)
         cbs.on_predict_begin()
+        own_step = custom_steps.overrides(self, "predict_step")
         with speed.blas_threads(self.multiply_adds_per_batch(batch_size)):
             for step, rows in batches(len(x), batch_size):
                 cbs.on_predict_batch_begin(step)
-                y_pred = self.forward(x[rows].astype(self.dtype, copy=False), training=False)
+                if own_step:  # your own predict_step(self, data)
+                    y_pred = np.asarray(self.predict_step(x[rows].astype(self.dtype, copy=False)))
+                else:
+                    y_pred = self.forward(x[rows].astype(self.dtype, copy=False), training=False)
                 for out, batch_out in zip(outs, y_pred if isinstance(y_pred, list) else [y_pred], strict=True):
                     out[rows] = batch_out
                 cbs.on_predict_batch_end(step, {})

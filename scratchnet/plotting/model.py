@@ -38,6 +38,11 @@ def _title(layer: Any) -> str:
 
 def _shapes(model) -> list[tuple | None]:
     """The input shape, then each layer's output shape (no batch axis); None where it cannot be known yet."""
+    if hasattr(model, "connections"):  # a graph model: a chain of boxes would draw branches that are not there
+        raise ValueError(
+            f"plot_model draws a chain of layers, and model '{model.name}' is a graph (branches, merges or several "
+            "inputs). Its summary() shows what each layer is connected to: model.summary()."
+        )
     shape = getattr(model, "input_shape", None) or getattr(model.layers[0], "input_shape", None)
     shapes = [None if shape is None else tuple(shape)]
     for layer in model.layers:

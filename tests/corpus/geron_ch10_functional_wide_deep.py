@@ -9,6 +9,7 @@
 #     table; same names and arguments)
 #   - the notebook's set-up cells that check versions (sys, packaging, sklearn asserts) dropped; `import numpy as
 #     np` added (the notebook imports it in a scikit-learn cell)
+#   - `X_new = X_test[:3]` added before predict (an earlier cell of the notebook, In[22], defines it)
 
 # In[9]:
 import numpy as np  # CHANGED: added, see the header
@@ -54,4 +55,5 @@ normalization_layer.adapt(X_train)
 history = model.fit(X_train, y_train, epochs=20,
                     validation_data=(X_valid, y_valid))
 mse_test = model.evaluate(X_test, y_test)
+X_new = X_test[:3]  # CHANGED: added, see the header
 y_pred = model.predict(X_new)
