@@ -305,7 +305,7 @@ def test_mean_absolute_error_keeps_float32_and_is_registered():
         (sn, "GradientTape", "compute_gradients"),
         (sn, "stack", "np.stack"),
         (sn, "TextVectorization", "scratchnet has Input, Model, Sequential"),
-        (sn.layers, "LSTM", "Dense, Dropout, Flatten"),
+        (sn.layers, "TextVectorization", "Dense, Dropout"),
         (sn.optimizers, "Ftrl", "SGD, Adam, RMSprop, Adagrad"),
         (sn.metrics, "AUC", "RootMeanSquaredError"),
         (sn.callbacks, "TensorBoard", "ModelCheckpoint"),
@@ -384,3 +384,15 @@ def test_a_layer_written_the_keras_way_with_call_is_refused_at_once():
         class MCDropout(sn.layers.Dropout):
             def call(self, inputs, training=None):
                 return super().call(inputs, training=True)
+
+
+def test_from_import_of_a_missing_layer_keeps_the_one_line_message():
+    with pytest.raises(ImportError) as info:
+        from scratchnet.layers import TextVectorization  # noqa: F401
+    message = str(info.value)
+    assert message.startswith("cannot import name 'TextVectorization' from 'scratchnet.layers': scratchnet's layers")
+    assert "BatchNormalization" in message and "\n" not in message
+    with pytest.raises(ImportError, match="scratchnet's layers are"):
+        from scratchnet.layers import Dense, MultiHeadAttention  # noqa: F401
+    assert not hasattr(sn.layers, "TextVectorization")
+    assert getattr(sn.layers, "TextVectorization", None) is None

@@ -6,6 +6,7 @@
     convolution.py    Conv2D: patches (im2col) times the kernel in one matmul, and its backward (col2im)
     pooling.py        MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D
     normalization.py  Normalization
+    batch_normalization.py  BatchNormalization, LayerNormalization
     input_layer.py    Input and InputLayer, where a functional model starts
 
 Every layer is importable from here (``sn.layers.Dense``, ``from scratchnet.layers import Dense``), and
@@ -14,8 +15,12 @@ Every layer is importable from here (``sn.layers.Dense``, ``from scratchnet.laye
 
 from __future__ import annotations
 
-from scratchnet.layers.activations import Activation, ReLU, Sigmoid, Softmax, Tanh
+import dis
+import sys
+
+from scratchnet.layers.activations import ELU, Activation, LeakyReLU, PReLU, ReLU, Sigmoid, Softmax, Tanh
 from scratchnet.layers.base import Layer
+from scratchnet.layers.batch_normalization import BatchNormalization, LayerNormalization
 from scratchnet.layers.convolution import Conv2D
 from scratchnet.layers.core import Dense, Dropout, Flatten, Reshape
 from scratchnet.layers.input_layer import Input, InputLayer
@@ -23,8 +28,10 @@ from scratchnet.layers.normalization import Normalization
 from scratchnet.layers.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 
 __all__ = [
+    "ELU",
     "Activation",
     "AveragePooling2D",
+    "BatchNormalization",
     "Conv2D",
     "Dense",
     "Dropout",
@@ -33,8 +40,11 @@ __all__ = [
     "Input",
     "InputLayer",
     "Layer",
+    "LayerNormalization",
+    "LeakyReLU",
     "MaxPooling2D",
     "Normalization",
+    "PReLU",
     "ReLU",
     "Reshape",
     "Sigmoid",
@@ -50,14 +60,19 @@ LAYERS: dict[str, type[Layer]] = {
     for cls in (
         Activation,
         AveragePooling2D,
+        BatchNormalization,
         Conv2D,
         Dense,
         Dropout,
+        ELU,
         Flatten,
         GlobalAveragePooling2D,
         InputLayer,
+        LayerNormalization,
+        LeakyReLU,
         MaxPooling2D,
         Normalization,
+        PReLU,
         ReLU,
         Reshape,
         Sigmoid,
@@ -82,10 +97,31 @@ def get(class_name: str, custom_objects: dict | None = None) -> type[Layer]:
     raise ValueError(f"Unknown layer class. Expected one of {sorted(LAYERS)}. Received: {class_name!r}.")
 
 
-def __getattr__(name: str):
-    # A Keras program asks for layers scratchnet does not have (LSTM, TextVectorization): say in one line what
-    # there is, instead of a bare "no attribute".
-    raise AttributeError(
-        f"module 'scratchnet.layers' has no attribute {name!r}: scratchnet's layers are {', '.join(sorted(LAYERS))} "
-        "(no recurrent or embedding layers). See scratchnet.layers.base.Layer to write your own."
+def _missing_layer_message(name: str, start: str) -> str:
+    return (
+        f"{start}: scratchnet's layers are {', '.join(sorted(LAYERS))}. See scratchnet.layers.base.Layer to write "
+        "your own."
     )
+
+
+def _imported_by_from_statement() -> bool:
+    """Whether the code asking for a missing name is a ``from scratchnet.layers import X`` statement.
+
+    Python turns the AttributeError of a module's ``__getattr__`` into its own generic ImportError ("cannot import
+    name") at that statement, losing the message; the statement's frame is two up (its caller's caller), and the
+    instruction it is executing is IMPORT_FROM.
+    """
+    try:
+        frame = sys._getframe(2)
+        return dis.opname[frame.f_code.co_code[frame.f_lasti]] == "IMPORT_FROM"
+    except (AttributeError, IndexError, ValueError):  # another Python implementation: keep Python's own error
+        return False
+
+
+def __getattr__(name: str):
+    # A Keras program asks for layers scratchnet does not have (TextVectorization, MultiHeadAttention): say in one
+    # line what there is, instead of a bare "no attribute"; under `from scratchnet.layers import X` too, where only
+    # an ImportError is heard (hasattr() still sees an AttributeError, so it stays False).
+    if _imported_by_from_statement():
+        raise ImportError(_missing_layer_message(name, f"cannot import name {name!r} from 'scratchnet.layers'"))
+    raise AttributeError(_missing_layer_message(name, f"module 'scratchnet.layers' has no attribute {name!r}"))

@@ -2,8 +2,9 @@
 
 Every layer in ``scratchnet.layers`` follows it, and so can yours:
 
-    params: dict[str, ndarray]   trainable arrays, e.g. {"W": (D, M), "b": (M,)}; {} if none
-    grads:  dict[str, ndarray]   same keys and shapes; set by each backward()
+    params: dict[str, ndarray]   the layer's weight arrays in Keras order, e.g. {"W": (D, M), "b": (M,)}; {} if none
+    non_trainable: set[str]      keys of params the optimizer leaves alone (BatchNorm's moving statistics)
+    grads:  dict[str, ndarray]   one per trainable key, same shape; set by each backward()
     build(input_shape, rng, dtype)      lazy, on first use; input_shape excludes the batch axis
     forward(x, training=False) -> y     caches what backward needs
     backward(dy) -> dx                  dy = ∂L/∂y, returns dx = ∂L/∂x and fills grads
@@ -120,6 +121,10 @@ class Layer:
         self.input_shape = None if input_shape is None else _shape_tuple(type(self).__name__, input_shape)
         self.dtype = None if dtype is None else np.dtype(dtype)
         self.params: dict[str, np.ndarray] = {}
+        # Keys of params that gradient descent never touches: no gradient, no optimizer slot, counted as
+        # "Non-trainable params" in summary(), but saved, loaded and listed by get_weights() like the others.
+        # BatchNormalization's moving statistics are the example; a frozen layer (trainable=False) is another.
+        self.non_trainable: set[str] = set()
         self.grads: dict[str, np.ndarray] = {}
         self.built = False
         # The model sets this to False on layers whose dx nobody reads (the first trainable layer: its dx would
@@ -184,11 +189,21 @@ class Layer:
 
     @property
     def weights(self) -> list[np.ndarray]:
-        """The parameter arrays themselves, in Keras order (kernel, then bias); ``[]`` before the layer is built."""
+        """The weight arrays themselves (trainable or not), in Keras order (kernel, then bias); ``[]`` if not built."""
         return list(self.params.values())
 
+    def trainable_keys(self) -> list[str]:
+        """The keys of ``params`` the optimizer updates (and ``backward`` fills ``grads`` for), in Keras order."""
+        if not getattr(self, "trainable", True):  # a frozen layer: every weight stays as it is
+            return []
+        return [key for key in self.params if key not in self.non_trainable]
+
     def count_params(self) -> int:
+        """Every weight, trainable or not (as Keras's ``count_params``)."""
         return sum(p.size for p in self.params.values())
+
+    def count_trainable_params(self) -> int:
+        return sum(self.params[key].size for key in self.trainable_keys())
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of the parameters, in Keras order (kernel, then bias)."""

@@ -77,10 +77,23 @@ class Model(Trainer, Layer):
 
     # --- parameters ---------------------------------------------------------------------------------------------
     def parameter_slots(self) -> list[tuple[Layer, str]]:
-        """``(layer, key)`` of every parameter, in Keras order: layer by layer, kernel before bias."""
+        """``(layer, key)`` of every trainable parameter, in Keras order: layer by layer, kernel before bias.
+
+        These are what the optimizer updates; non-trainable weights (a layer's ``non_trainable`` keys, such as
+        BatchNormalization's moving statistics) are left out here and listed by :meth:`weight_slots`.
+        """
         slots = []
         for layer in self.layers:
-            slots += layer.parameter_slots() if isinstance(layer, Model) else [(layer, key) for key in layer.params]
+            slots += (
+                layer.parameter_slots() if isinstance(layer, Model) else [(layer, k) for k in layer.trainable_keys()]
+            )
+        return slots
+
+    def weight_slots(self) -> list[tuple[Layer, str]]:
+        """``(layer, key)`` of every weight, trainable or not, in Keras order (what get_weights and save list)."""
+        slots = []
+        for layer in self.layers:
+            slots += layer.weight_slots() if isinstance(layer, Model) else [(layer, key) for key in layer.params]
         return slots
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
@@ -101,16 +114,27 @@ class Model(Trainer, Layer):
 
     @property
     def weights(self) -> list[np.ndarray]:
-        """Keras's name for :attr:`trainable_weights` (scratchnet has no non-trainable weights)."""
-        return self.trainable_weights
+        """Every weight array itself (not a copy), trainable or not, in Keras order (layer by layer)."""
+        return [layer.params[key] for layer, key in self.weight_slots()]
 
     @property
     def trainable_weights(self) -> list[np.ndarray]:
-        """The parameter arrays themselves (not copies), in Keras order."""
+        """The arrays the optimizer updates (not copies), in Keras order."""
         return [layer.params[key] for layer, key in self.parameter_slots()]
 
     @property
+    def non_trainable_weights(self) -> list[np.ndarray]:
+        """The weights gradient descent leaves alone (BatchNormalization's moving mean and variance)."""
+        trainable = {(id(layer), key) for layer, key in self.parameter_slots()}
+        return [layer.params[k] for layer, k in self.weight_slots() if (id(layer), k) not in trainable]
+
+    @property
     def weight_names(self) -> list[str]:
+        """``'layer_name/key'`` for each of :attr:`weights`."""
+        return [f"{layer.name}/{key}" for layer, key in self.weight_slots()]
+
+    @property
+    def trainable_weight_names(self) -> list[str]:
         """``'layer_name/key'`` for each of :attr:`trainable_weights`."""
         return [f"{layer.name}/{key}" for layer, key in self.parameter_slots()]
 
@@ -122,9 +146,12 @@ class Model(Trainer, Layer):
     def count_params(self) -> int:
         return sum(layer.count_params() for layer in self.layers)
 
+    def count_trainable_params(self) -> int:
+        return sum(layer.count_trainable_params() for layer in self.layers)
+
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of all parameters in Keras order: ``[W1, b1, W2, b2, ...]``."""
-        return [w.copy() for w in self.trainable_weights]
+        """Copies of all weights in Keras order: ``[W1, b1, W2, b2, ...]`` (non-trainable ones included)."""
+        return [w.copy() for w in self.weights]
 
     def set_weights(self, weights) -> None:
         """Copy ``weights`` (Keras order, as from :meth:`get_weights`) into the model, in place.
@@ -132,7 +159,7 @@ class Model(Trainer, Layer):
         Every shape is checked before anything is written, so a mismatch leaves the model unchanged.
         """
         self.check_built("set_weights")
-        weights, own, names = list(weights), self.trainable_weights, self.weight_names
+        weights, own, names = list(weights), self.weights, self.weight_names
         if len(weights) != len(own):
             raise ValueError(
                 f"Model '{self.name}' has {len(own)} weight arrays ({', '.join(names)}). "
