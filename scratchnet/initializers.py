@@ -111,7 +111,7 @@ def orthogonal(shape, rng, dtype, gain: float = 1.0):
     q *= np.sign(np.diag(r))  # makes the draw uniform over orthogonal matrices (QR alone is not)
     if rows < cols:
         q = q.T
-    return (gain * q).reshape(shape).astype(dtype)
+    return np.ascontiguousarray((gain * q).reshape(shape), dtype=dtype)  # q.T is a view in Fortran order
 
 
 def random_normal(shape, rng, dtype, mean: float = 0.0, stddev: float = 0.05):

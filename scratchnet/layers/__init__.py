@@ -8,6 +8,11 @@
     normalization.py  Normalization
     batch_normalization.py  BatchNormalization, LayerNormalization
     input_layer.py    Input and InputLayer, where a functional model starts
+    recurrent.py      SimpleRNN, LSTM, GRU: backprop through time as a loop over the steps
+    wrappers.py       Bidirectional, TimeDistributed
+    embedding.py      Embedding: word indices to learned vectors
+    convolution_1d.py Conv1D, MaxPooling1D, AveragePooling1D
+    global_pooling.py GlobalAveragePooling1D (with the padding mask), GlobalMaxPooling1D, GlobalMaxPooling2D
 
 Every layer is importable from here (``sn.layers.Dense``, ``from scratchnet.layers import Dense``), and
 :func:`get` finds a layer class by name for ``load_model``.
@@ -22,34 +27,59 @@ from scratchnet.layers.activations import ELU, Activation, LeakyReLU, PReLU, ReL
 from scratchnet.layers.base import Layer
 from scratchnet.layers.batch_normalization import BatchNormalization, LayerNormalization
 from scratchnet.layers.convolution import Conv2D
+from scratchnet.layers.convolution_1d import AveragePooling1D, Conv1D, MaxPooling1D
 from scratchnet.layers.core import Dense, Dropout, Flatten, Reshape
+from scratchnet.layers.embedding import Embedding
+from scratchnet.layers.global_pooling import GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalMaxPooling2D
 from scratchnet.layers.input_layer import Input, InputLayer
 from scratchnet.layers.normalization import Normalization
 from scratchnet.layers.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
+from scratchnet.layers.recurrent import GRU, LSTM, SimpleRNN
+from scratchnet.layers.wrappers import Bidirectional, TimeDistributed
 
 __all__ = [
     "ELU",
+    "GRU",
+    "LSTM",
     "Activation",
+    "AveragePooling1D",
     "AveragePooling2D",
+    "AvgPool1D",
+    "AvgPool2D",
     "BatchNormalization",
+    "Bidirectional",
+    "Conv1D",
     "Conv2D",
     "Dense",
     "Dropout",
+    "Embedding",
     "Flatten",
+    "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
     "Input",
     "InputLayer",
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPooling1D",
     "MaxPooling2D",
     "Normalization",
     "PReLU",
     "ReLU",
     "Reshape",
     "Sigmoid",
+    "SimpleRNN",
     "Softmax",
     "Tanh",
+    "TimeDistributed",
     "get",
     "register",
 ]
@@ -59,27 +89,49 @@ LAYERS: dict[str, type[Layer]] = {
     cls.__name__: cls
     for cls in (
         Activation,
+        AveragePooling1D,
         AveragePooling2D,
         BatchNormalization,
+        Bidirectional,
+        Conv1D,
         Conv2D,
         Dense,
         Dropout,
         ELU,
+        Embedding,
         Flatten,
+        GRU,
+        GlobalAveragePooling1D,
         GlobalAveragePooling2D,
+        GlobalMaxPooling1D,
+        GlobalMaxPooling2D,
         InputLayer,
+        LSTM,
         LayerNormalization,
         LeakyReLU,
+        MaxPooling1D,
         MaxPooling2D,
         Normalization,
         PReLU,
         ReLU,
         Reshape,
         Sigmoid,
+        SimpleRNN,
         Softmax,
         Tanh,
+        TimeDistributed,
     )
 }
+
+# Keras's short names for the same classes (MaxPool2D is MaxPooling2D); saved models use the long ones.
+MaxPool1D = MaxPooling1D
+MaxPool2D = MaxPooling2D
+AvgPool1D = AveragePooling1D
+AvgPool2D = AveragePooling2D
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalAvgPool2D = GlobalAveragePooling2D
+GlobalMaxPool1D = GlobalMaxPooling1D
+GlobalMaxPool2D = GlobalMaxPooling2D
 
 
 def register(cls: type[Layer]) -> type[Layer]:

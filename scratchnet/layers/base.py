@@ -142,6 +142,14 @@ class Layer:
         """Shape of one output example for one input example of ``input_shape`` (no batch axes)."""
         return tuple(input_shape)
 
+    #: The padding mask (N, T) of the sequence coming in, set by a Sequential model before ``forward`` when a layer
+    #: before made one (``Embedding(mask_zero=True)``); None otherwise. Layers that honour it read it in forward.
+    input_mask: np.ndarray | None = None
+
+    def compute_mask(self, mask: np.ndarray | None) -> np.ndarray | None:
+        """The mask the next layer receives, given this layer's ``input_mask``: by default none (it stops here)."""
+        return None
+
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must implement forward(x, training=False).")
 

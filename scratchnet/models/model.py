@@ -181,6 +181,12 @@ class Model(Trainer, Layer):
         speed.separate_parameters(self)
         return self.trainable_weights, self.gradients
 
+    def cast_inputs(self, x: np.ndarray) -> np.ndarray:
+        """``x`` in the model's dtype, except word indices going into an Embedding first: they stay integers."""
+        if np.issubdtype(x.dtype, np.integer) and any(getattr(la, "takes_indices", False) for la in self.layers[:2]):
+            return x
+        return x.astype(self.dtype, copy=False)
+
     # --- one step of training -----------------------------------------------------------------------------------
     def backward_from_loss(self, y: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         """Backprop from the loss down through every layer, filling each layer's ``grads``.
@@ -241,7 +247,7 @@ class Model(Trainer, Layer):
             The loss on this batch.
         """
         x, y = checks.prepare_data(self, x, y, "compute_gradients")
-        y_pred = self.forward(x.astype(self.dtype, copy=False), training=True)
+        y_pred = self.forward(self.cast_inputs(x), training=True)
         loss = self.loss.forward(y, y_pred)
         self.backward_from_loss(y, y_pred)
         return loss + self.add_regularization()
@@ -263,7 +269,7 @@ class Model(Trainer, Layer):
         if getattr(x, "is_symbolic", False):
             return x.through(self)
         x = checks.prepare_inputs(self, x, "__call__")
-        out = self.forward(x.astype(self.dtype, copy=False), training=training)
+        out = self.forward(self.cast_inputs(x), training=training)
         return eager(out)
 
     # --- looking inside, summary, saving ------------------------------------------------------------------------
