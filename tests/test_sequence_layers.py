@@ -41,7 +41,7 @@ def test_embedding_keras_shapes_and_errors():
     model = sn.Sequential([Embedding(10000, 16, input_length=120)])
     assert model.output_shape == (None, 120, 16) and model.count_params() == 160000
     emb = Embedding(5, 2)
-    with pytest.raises(ValueError, match="input_dim=5 rows.*Received: indices from 0 to 7"):
+    with pytest.raises(ValueError, match=r"input_dim=5 rows.*Received: indices from 0 to 7"):
         emb(np.array([[0, 7]]))
     with pytest.raises(ValueError, match="whole numbers"):
         emb(np.array([[0.5, 1.0]]))
