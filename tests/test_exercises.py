@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pytest
 from test_exercises_convolutions import RIGHT as CONVOLUTIONS_RIGHT
+from test_exercises_recurrent import RIGHT as RECURRENT_RIGHT
 
 from scratchnet import exercises
 from scratchnet.layers.base import Layer
@@ -58,8 +59,9 @@ RIGHT = {
 
 def test_every_registered_exercise_has_a_right_answer_here():
     assert set(RIGHT) <= set(exercises.names())
-    # The convolution exercises have theirs in test_exercises_convolutions.py.
-    assert set(exercises.names()) == set(RIGHT) | set(CONVOLUTIONS_RIGHT), (
+    # The convolution exercises have theirs in test_exercises_convolutions.py, lessons 8 and 9's in
+    # test_exercises_recurrent.py.
+    assert set(exercises.names()) == set(RIGHT) | set(CONVOLUTIONS_RIGHT) | set(RECURRENT_RIGHT), (
         "a new exercise needs a right answer (and its mistakes) in this file"
     )
 

@@ -20,7 +20,7 @@ inputs, an answer that comes back float64 gets a note.
 ``exercises.names()`` lists the exercises; ``exercises.describe(name)`` says what one asks;
 ``exercises.check_layer(MyLayer)`` grades a whole layer (alone, inside a model, and training).
 To add an exercise, build an :class:`Exercise` and :func:`register` it (see ``basics.py``, ``optimizers.py``,
-``convolutions.py``, ``pooling.py``).
+``convolutions.py``, ``pooling.py``, ``normalization.py``, ``recurrent.py``).
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ from collections.abc import Callable
 
 from scratchnet.exercises import basics as _basics  # noqa: F401  (importing registers the exercises)
 from scratchnet.exercises import convolutions as _convolutions  # noqa: F401
+from scratchnet.exercises import normalization as _normalization  # noqa: F401
 from scratchnet.exercises import optimizers as _optimizers  # noqa: F401
 from scratchnet.exercises import pooling as _pooling  # noqa: F401
+from scratchnet.exercises import recurrent as _recurrent  # noqa: F401
 from scratchnet.exercises._core import EXERCISES, Exercise, Report, get, register
 from scratchnet.exercises._core import check as _check
 from scratchnet.exercises.layers import check_layer
