@@ -50,7 +50,7 @@ def rnn_step_backward(dh, x, h_prev, Wx, Wh, h):
 
 
 def rnn_backward(dh_all, x, h0, Wx, Wh, b, carry=True, accumulate=True):
-    n, t_steps, _ = x.shape
+    t_steps = x.shape[1]
     hs, h = [], h0
     for t in range(t_steps):
         h = rnn_step_forward(x[:, t], h, Wx, Wh, b)
@@ -128,7 +128,7 @@ MISTAKES = [
         "batchnorm_forward",
         lambda x, g, b, eps: g * (x - x.mean(1, keepdims=True)) / np.sqrt(x.var(1, keepdims=True) + eps) + b,
         "layer normalization",
-    ),  # fmt: skip
+    ),
     ("batchnorm_forward", lambda x, g, b, eps: g * (x - x.mean(0)) / (x.std(0) + eps) + b, "outside the square"),
     ("batchnorm_backward", _no_mean_term, "forgot the mean term"),
     ("batchnorm_backward", _constant_stats, "as constants"),
@@ -137,7 +137,7 @@ MISTAKES = [
         "rnn_step_backward",
         lambda dh, x, hp, Wx, Wh, h: rnn_step_backward(dh, x, hp, Wx, Wh, np.tanh(h)),
         "derivative of the wrong value",
-    ),  # fmt: skip
+    ),
     ("rnn_step_backward", lambda dh, x, hp, Wx, Wh, h: rnn_step_backward(dh, x, hp, Wx, Wh, hp), "at h_prev"),
     ("rnn_backward", lambda *a: rnn_backward(*a, carry=False), "dropped the carry"),
     ("rnn_backward", lambda *a: rnn_backward(*a, accumulate=False), "not sum the weights' gradients over time"),

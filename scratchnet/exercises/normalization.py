@@ -126,7 +126,7 @@ def _no_mean_term(i):
 
 
 def _no_variance_term(i):
-    xhat, dxhat, inv_std = _parts(i)
+    _, dxhat, inv_std = _parts(i)
     return _with_dx(i, inv_std * (dxhat - dxhat.mean(axis=0)))
 
 

@@ -198,7 +198,7 @@ def _rnn_backward(i, carry=True, accumulate=True, upstream_each_step=True):
     """Backprop through time written out, with switches for the classic slips."""
     x, h0, Wx, Wh, b, dh_all = (i[k] for k in ("x", "h0", "Wx", "Wh", "b", "dh_all"))
     hs = _run(x, h0, Wx, Wh, b)
-    n, t_steps, _ = x.shape
+    t_steps = x.shape[1]
     dx = np.zeros_like(x)
     dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
     dh_next = np.zeros_like(h0)
