@@ -37,8 +37,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import scratchnet as sn  # noqa: E402
-from scratchnet.layers import recurrent  # noqa: E402
+import scratchnet as sn
+from scratchnet.layers import recurrent
 
 LAB_SIZES = {"text": 25_000, "series SimpleRNN": 3_000, "series LSTM": 3_000}
 
