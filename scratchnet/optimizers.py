@@ -50,12 +50,23 @@ class Optimizer:
             return
 
         @functools.wraps(init)
-        def __init__(self, *args, lr=None, **kw):
+        def __init__(self, *args, lr=None, clipnorm=None, clipvalue=None, global_clipnorm=None, **kw):
             if lr is not None:
                 if "learning_rate" in kw:
                     raise TypeError(f"{cls.__name__} got both lr and learning_rate: lr is the old name; give one.")
                 kw["learning_rate"] = lr
             init(self, *args, **kw)
+            # Keras's gradient clipping, every optimizer's arguments (see Optimizer.clip).
+            who = cls.__name__
+            self.clipnorm = None if clipnorm is None else _check_hyper(who, "clipnorm", clipnorm, 0.0, low_open=True)
+            self.clipvalue = (
+                None if clipvalue is None else _check_hyper(who, "clipvalue", clipvalue, 0.0, low_open=True)
+            )
+            self.global_clipnorm = (
+                None
+                if global_clipnorm is None
+                else _check_hyper(who, "global_clipnorm", global_clipnorm, 0.0, low_open=True)
+            )
 
         cls.__init__ = __init__
 
@@ -113,6 +124,7 @@ class Optimizer:
             self.build(params)
             self._built_shapes = shapes
         self.iterations += 1
+        grads = self.clip(grads)
         self._in_update = True  # the learning rate of a schedule is the one of this step (see learning_rate)
         try:
             for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
@@ -121,6 +133,27 @@ class Optimizer:
             self._in_update = False
         if speed.enabled():
             speed.flush_denormals(self)
+
+    def clip(self, grads: list[np.ndarray]) -> list[np.ndarray]:
+        """Keras's gradient clipping, before the update: the direction kept, the size capped.
+
+        clipvalue:        g = clip(g, -clipvalue, clipvalue)                   each entry
+        clipnorm:         g = g * min(1, clipnorm / ‖g‖)                       each weight array on its own
+        global_clipnorm:  g = g * min(1, global_clipnorm / ‖all g together‖)  one scale for the whole model
+        """
+        if getattr(self, "clipvalue", None) is not None:
+            grads = [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        if getattr(self, "clipnorm", None) is not None:
+            grads = [g * min(1.0, self.clipnorm / max(float(np.sqrt((g * g).sum())), 1e-30)) for g in grads]
+        if getattr(self, "global_clipnorm", None) is not None:
+            norm = math.sqrt(sum(float((g * g).sum()) for g in grads))
+            grads = [g * min(1.0, self.global_clipnorm / max(norm, 1e-30)) for g in grads]
+        return grads
+
+    @property
+    def clips_each_array(self) -> bool:
+        """Whether clipping needs the weight arrays one by one (clipnorm), not one flat vector of all of them."""
+        return getattr(self, "clipnorm", None) is not None
 
     def update_step(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
         """Update ``param`` (the i-th array) in place from its gradient ``grad``."""
@@ -131,9 +164,12 @@ class Optimizer:
         return []
 
     def get_config(self) -> dict:
+        clipping = {k: getattr(self, k, None) for k in ("clipnorm", "clipvalue", "global_clipnorm")}
+        clipping = {k: v for k, v in clipping.items() if v is not None}
         if self._schedule is None:
-            return {"learning_rate": self._learning_rate}
-        return {"learning_rate": {"class_name": type(self._schedule).__name__, "config": self._schedule.get_config()}}
+            return {"learning_rate": self._learning_rate, **clipping}
+        schedule = {"class_name": type(self._schedule).__name__, "config": self._schedule.get_config()}
+        return {"learning_rate": schedule, **clipping}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())

@@ -24,7 +24,7 @@ import numpy as np
 
 from scratchnet import utils
 
-__all__ = ["Layer"]
+__all__ = ["Layer", "WeightView"]
 
 # Keras names layers "dense", "dense_1", "dense_2", ... in the order they are created.
 _name_counters: dict[str, itertools.count] = defaultdict(itertools.count)
@@ -82,6 +82,24 @@ def _refuse_arguments(cls: type, unknown: dict) -> None:
         f"{', '.join(dict.fromkeys(taken))}. Remove the argument (for activity regularizers, BatchNormalization and "
         "the like, scratchnet has no equivalent yet)."
     )
+
+
+class WeightView:
+    """One weight of a layer as Keras's ``layer.variables`` shows it: ``name``, ``path``, ``trainable``, ``numpy()``."""
+
+    def __init__(self, layer: Layer, key: str, trainable: bool):
+        self.name, self.path, self.trainable = key, f"{layer.name}/{key}", trainable
+        self.value = layer.params[key]
+        self.shape, self.dtype = self.value.shape, self.value.dtype
+
+    def numpy(self) -> np.ndarray:
+        return self.value.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.value, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, trainable={self.trainable}>"
 
 
 class Layer:
@@ -199,6 +217,12 @@ class Layer:
     def weights(self) -> list[np.ndarray]:
         """The weight arrays themselves (trainable or not), in Keras order (kernel, then bias); ``[]`` if not built."""
         return list(self.params.values())
+
+    @property
+    def variables(self) -> list[WeightView]:
+        """Keras's ``layer.variables``: each weight with its ``name``, ``path``, ``trainable`` and ``numpy()``."""
+        trainable = set(self.trainable_keys())
+        return [WeightView(self, key, key in trainable) for key in self.params]
 
     def trainable_keys(self) -> list[str]:
         """The keys of ``params`` the optimizer updates (and ``backward`` fills ``grads`` for), in Keras order."""

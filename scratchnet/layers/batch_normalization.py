@@ -172,9 +172,9 @@ class BatchNormalization(_Normalizer):
     >>> import numpy as np
     >>> bn = BatchNormalization()
     >>> y = bn(np.array([[1.0, 10.0], [3.0, 30.0]]), training=True)
-    >>> np.round(y, 3)
-    array([[-0.999, -1.   ],
-           [ 0.999,  1.   ]], dtype=float32)
+    >>> np.round(y, 4)  # feature 0: (1 - 2) / sqrt(1 + 0.001); epsilon shows where the variance is small
+    array([[-0.9995, -1.    ],
+           [ 0.9995,  1.    ]], dtype=float32)
     """
 
     def __init__(

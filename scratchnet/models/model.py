@@ -176,7 +176,7 @@ class Model(Trainer, Layer):
 
     def optimizer_arrays(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """The arrays the optimizer updates, and their gradients: each layer's own, or one flat θ and dθ."""
-        if speed.enabled():
+        if speed.enabled() and not self.optimizer.clips_each_array:  # clipnorm needs the arrays one by one
             return speed.flat_parameters(self)  # [θ], [dθ]: the whole model in one vector each
         speed.separate_parameters(self)
         return self.trainable_weights, self.gradients
