@@ -153,8 +153,10 @@ def _forward_generic(layer: Layer, x: np.ndarray, out: _Printer, seen: _Seen, de
     for text in _docstring_block(type(layer), "Forward"):
         out.line("    " + "  " * depth + text)
     out.layer_line(depth, "y = layer.forward(x)", f"{_shape(x)} -> {_shape(y)}", "")
+    trainable = set(layer.trainable_keys()) if hasattr(layer, "trainable_keys") else set(layer.params)
     for key, p in layer.params.items():
-        out.layer_line(depth, f"{key}", _shape(p), f"parameter, ‖{key}‖ = {_num(_norm(p))}")
+        kind = "parameter" if key in trainable else "non-trainable (no gradient)"
+        out.layer_line(depth, f"{key}", _shape(p), f"{kind}, ‖{key}‖ = {_num(_norm(p))}")
     seen.window = _window(y)
     out.values("y", y, seen.window, depth)
     return y

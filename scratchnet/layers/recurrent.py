@@ -243,10 +243,11 @@ class _Recurrent(Layer):
 class SimpleRNN(_Recurrent):
     """A fully connected recurrent layer, ``h_t = tanh(x_t @ W + h_{t-1} @ U + b)``: ``keras.layers.SimpleRNN``.
 
-    Forward (step t):   z_t = x_t @ W + h_{t-1} @ U + b         x_t: (N, D)  W: (D, H)  U: (H, H)  b: (H,)
+    At each step t = 0 .. T-1 forward, then t = T-1 down to 0 backward, with dh = dh_from_above_t + dh_carry:
+
+    Forward:            z_t = x_t @ W + h_{t-1} @ U + b         x_t: (N, D)  W: (D, H)  U: (H, H)  b: (H,)
                         h_t = tanh(z_t)                          (N, H)   the output at t, and the state carried on
-    Backward (t = T-1 down to 0, dh = dh_from_above_t + dh_carry):
-                        dz_t    = dh * (1 - h_t ** 2)            (N, H)   tanh' from its output h_t, not from z_t
+    Backward:           dz_t    = dh * (1 - h_t ** 2)            (N, H)   tanh' from its output h_t, not from z_t
                         dW     += x_t.T @ dz_t                   (D, H)   summed over the steps: W is shared by all
                         dU     += h_{t-1}.T @ dz_t               (H, H)
                         db     += dz_t.sum(axis=0)               (H,)
@@ -276,13 +277,14 @@ class SimpleRNN(_Recurrent):
 class LSTM(_Recurrent):
     """Long short-term memory: a cell state c that gates decide to keep, write and show: ``keras.layers.LSTM``.
 
-    Forward (step t), the gate blocks in Keras's order i, f, c, o (columns [0:H], [H:2H], [2H:3H], [3H:4H]):
-               z   = x_t @ W + h_{t-1} @ U + b          W: (D, 4H)  U: (H, 4H)  b: (4H,)  ->  z: (N, 4H)
+    At step t, the gate blocks in Keras's order i, f, c, o (columns [0:H], [H:2H], [2H:3H], [3H:4H]); backward,
+    dh = from above + carried, and dc = carried from step t+1:
+
+    Forward:   z   = x_t @ W + h_{t-1} @ U + b          W: (D, 4H)  U: (H, 4H)  b: (4H,)  ->  z: (N, 4H)
                i   = sigmoid(z_i)   f = sigmoid(z_f)   g = tanh(z_c)   o = sigmoid(z_o)      each (N, H)
                c_t = f * c_{t-1} + i * g                (N, H)   keep some of the old memory, write some new
                h_t = o * tanh(c_t)                      (N, H)   show some of it
-    Backward (dh = from above + carried; dc = carried from step t+1):
-               dc   = dc + dh * o * (1 - tanh(c_t) ** 2)
+    Backward:  dc   = dc + dh * o * (1 - tanh(c_t) ** 2)
                do   = dh * tanh(c_t)      di = dc * g      dg = dc * i      df = dc * c_{t-1}
                dz   = [di * i (1 - i), df * f (1 - f), dg * (1 - g ** 2), do * o (1 - o)]      (N, 4H)
                dW  += x_t.T @ dz     dU += h_{t-1}.T @ dz     db += dz.sum(axis=0)        summed over time
@@ -353,13 +355,14 @@ class LSTM(_Recurrent):
 class GRU(_Recurrent):
     """Gated recurrent unit, Keras 3's default form (``reset_after=True``): ``keras.layers.GRU``.
 
-    Forward (step t), gate blocks in Keras's order z, r, h; two biases, one for the input and one for the state:
-               xz  = x_t @ W + b[0]              hz = h_{t-1} @ U + b[1]       W: (D, 3H)  U: (H, 3H)  b: (2, 3H)
+    At step t, gate blocks in Keras's order z, r, h; two biases, one for the input and one for the state; backward,
+    dh = from above + carried:
+
+    Forward:   xz  = x_t @ W + b[0]              hz = h_{t-1} @ U + b[1]       W: (D, 3H)  U: (H, 3H)  b: (2, 3H)
                z   = sigmoid(xz_z + hz_z)        r = sigmoid(xz_r + hz_r)      update and reset gates, (N, H)
                hh  = tanh(xz_h + r * hz_h)       (N, H)   the candidate: the reset gate scales the state's share
                h_t = z * h_{t-1} + (1 - z) * hh  (N, H)   z keeps the old state, 1 - z takes the candidate
-    Backward (dh = from above + carried):
-               dhh = dh * (1 - z)     da_h = dhh * (1 - hh ** 2)      dr = da_h * hz_h
+    Backward:  dhh = dh * (1 - z)     da_h = dhh * (1 - hh ** 2)      dr = da_h * hz_h
                da_z = dh * (h_{t-1} - hh) * z (1 - z)                  da_r = dr * r (1 - r)
                dxz = [da_z, da_r, da_h]          dhz = [da_z, da_r, da_h * r]          (N, 3H) each
                dW += x_t.T @ dxz    dU += h_{t-1}.T @ dhz    db[0] += dxz.sum(0)    db[1] += dhz.sum(0)

@@ -10,6 +10,11 @@ corpus stays fast. Same seed every run.
   regression tables, the target a smooth function of the features plus noise.
 - ``auto_mpg()``: a table shaped like the UCI Auto MPG data (MPG, Cylinders, ..., Origin) as a dict of columns.
 - ``train_test_split``: sklearn's name and argument order, for the programs that used sklearn.
+- ``sarcasm_headlines()``, ``write_sarcasm_json(path)``: headlines in the News Headlines Sarcasm format.
+- ``tfds.load("imdb_reviews", ...)``: 2,000 / 500 synthetic (bytes, label) reviews, as tensorflow_datasets gives.
+- ``write_sunspots_csv(path)``: a monthly series with an 11-year cycle, in the course's Sunspots.csv format.
+- ``write_jena_csv(path)``: 7,000 rows of weather readings with the real jena_climate header (Chollet ch. 10).
+(The text and series stand-ins are the corpus scout's, helpers/corpus/_corpus_data_additions.py.)
 """
 
 from __future__ import annotations
@@ -158,3 +163,188 @@ def auto_mpg_table(seed=5):
     for code, name in ((1, "USA"), (2, "Europe"), (3, "Japan")):
         columns[name] = (origin == code).astype(float)
     return Table(columns)
+
+
+# --- text ----------------------------------------------------------------------------------------------------------
+# Headlines and reviews are sentences of real English words: a few "signal" words that lean to one class, mixed
+# with neutral words, so Tokenizer / TextVectorization build a real vocabulary and a model can learn the task.
+
+_NEUTRAL = (
+    "the a of to in and for on with at by from new man woman city report says after about over year day people "
+    "area local state world first time week just still back home life family study finds show school team game "
+    "old young way night house plan work car dog cat street police water money food"
+).split()
+_SARCASTIC = (
+    "area man nation's totally somehow really apparently finally heroically bravely announces unsure desperately "
+    "thrilled shocked nothing everyone incredible excited horrified local clearly just ugh"
+).split()
+_PLAIN = (
+    "trump obama senate congress court election bill president policy climate report budget vote law health "
+    "officials economy rates market deal leaders talks reform announced"
+).split()
+_POSITIVE = "great excellent wonderful loved best brilliant superb enjoyed perfect beautiful fun amazing".split()
+_NEGATIVE = "bad awful boring worst terrible waste poor dull hated stupid mess disappointing".split()
+
+
+_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]  # 70 syllables: 343,000 three-syllable words
+
+
+def _rare_words(rng, n):
+    """``n`` pseudo-words ("kotaru") drawn from a pool of 40,000, so a corpus of a few thousand texts has well
+    over 10,000 distinct words, as the real ones do (the labs size their vocabularies at 10,000 and walk
+    ``index_word`` up to there)."""
+    ids = rng.integers(0, 40000, n)
+    k = len(_SYLLABLES)
+    return [_SYLLABLES[i % k] + _SYLLABLES[(i // k) % k] + _SYLLABLES[(i // k // k) % k] for i in ids]
+
+
+def _sentence(rng, signal, n_signal, n_neutral, n_rare=0):
+    words = list(rng.choice(signal, n_signal)) + list(rng.choice(_NEUTRAL, n_neutral)) + _rare_words(rng, n_rare)
+    rng.shuffle(words)
+    return " ".join(words)
+
+
+def sarcasm_headlines(n=2500, seed=11):
+    """A list of dicts like the News Headlines Sarcasm data: ``article_link``, ``headline``, ``is_sarcastic``."""
+    rng = np.random.default_rng(seed)
+    items = []
+    for i in range(n):
+        label = int(rng.integers(0, 2))
+        headline = _sentence(rng, _SARCASTIC if label else _PLAIN, 2, int(rng.integers(3, 8)), 7)
+        site = "theonion" if label else "huffingtonpost"
+        items.append({"article_link": f"https://www.{site}.com/{i}", "headline": headline, "is_sarcastic": label})
+    return items
+
+
+def write_sarcasm_json(path="./sarcasm.json", n=2500, seed=11):
+    """Write ``sarcasm_headlines(n)`` as the course's ``sarcasm.json`` (one JSON list), where the lab reads it."""
+    import json
+
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(sarcasm_headlines(n, seed), f)
+    return path
+
+
+def imdb_reviews(n, seed):
+    """``n`` (text, label) pairs: "reviews" of 20-60 words, label 1 leaning on _POSITIVE words, 0 on _NEGATIVE."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        label = int(rng.integers(0, 2))
+        text = _sentence(rng, _POSITIVE if label else _NEGATIVE, 4, int(rng.integers(20, 50)), 10)
+        out.append((text.capitalize() + ".", label))
+    return out
+
+
+class _Text(bytes):
+    """A review as tensorflow_datasets yields it: bytes with ``.numpy()`` (the labs call it; scratchnet.port
+    removes the call, so plain bytes must work too)."""
+
+    def numpy(self):
+        return bytes(self)
+
+
+class _Label(int):
+    """A label with ``.numpy()``, likewise."""
+
+    def numpy(self):
+        return np.int64(self)
+
+
+class _Split(list):
+    """One split of the stand-in: a list of examples, with the ``take(n)`` the course labs call to peek at it."""
+
+    def take(self, n):
+        return _Split(self[:n])
+
+
+def _tfds_load(name, split=None, with_info=False, as_supervised=False, **_):
+    """``tfds.load('imdb_reviews', ...)``: {'train': 2,000 and 'test': 500 (bytes, int64) pairs} and an info.
+
+    Each example is a (text, label) pair whose ``.numpy()`` gives bytes and an int64, as tensorflow_datasets'
+    tensors do; after porting, ``s.decode('utf8')`` and ``l`` work on them as they are.
+    """
+    if name.split(":")[0] != "imdb_reviews":
+        raise ValueError(f"_corpus_data.tfds has only 'imdb_reviews'. Received: name={name!r}")
+    data = {
+        "train": _Split((_Text(t.encode("utf8")), _Label(y)) for t, y in imdb_reviews(2000, 21)),
+        "test": _Split((_Text(t.encode("utf8")), _Label(y)) for t, y in imdb_reviews(500, 22)),
+    }
+    if split is not None:
+        data = [data[s] for s in split] if isinstance(split, (list, tuple)) else data[split]
+    info = SimpleNamespace(name="imdb_reviews", splits={"train": 2000, "test": 500})
+    return (data, info) if with_info else data
+
+
+tfds = SimpleNamespace(load=_tfds_load)
+
+
+# --- time series ---------------------------------------------------------------------------------------------------
+
+
+def write_sunspots_csv(path="./Sunspots.csv", n=3265, seed=13):
+    """Write a CSV like the course's Sunspots.csv: header ``,Date,Monthly Mean Total Sunspot Number`` and rows
+    ``index,YYYY-MM-DD,value``; an 11-year (132-month) cycle of varying height plus noise, never negative."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    height = 80 + 60 * np.sin(2 * np.pi * t / (132 * 8.5)) ** 2
+    value = np.maximum(height * np.sin(np.pi * (t % 132) / 132) ** 2 + rng.normal(0, 12, n), 0.0)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(",Date,Monthly Mean Total Sunspot Number\n")
+        for i in range(n):
+            year, month = 1749 + i // 12, i % 12 + 1
+            f.write(f"{i},{year:04d}-{month:02d}-28,{value[i]:.1f}\n")
+    return path
+
+
+_JENA_HEADER = (
+    '"Date Time","p (mbar)","T (degC)","Tpot (K)","Tdew (degC)","rh (%)","VPmax (mbar)","VPact (mbar)",'
+    '"VPdef (mbar)","sh (g/kg)","H2OC (mmol/mol)","rho (g/m**3)","wv (m/s)","max. wv (m/s)","wd (deg)"'
+)
+
+
+def write_jena_csv(path="./jena_climate_2009_2016.csv", n=7000, seed=24):
+    """Write a CSV like jena_climate_2009_2016.csv: the real header (Date Time and 14 readings), one row every
+    10 minutes from 01.01.2009 00:10:00; the temperature has a daily cycle (144 rows), a slow drift and
+    autocorrelated noise, and the other columns follow from it (pressure, humidity, vapour pressures, density,
+    wind) as the real ones roughly do. ``n`` rows (the real file: 420,451; 7,000 is about the least that leaves
+    the book's 24-hour-ahead test split any samples); no newline after the last row, like the real file (the
+    book's code splits on "\\n" and parses every piece)."""
+    import datetime
+
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    day = np.sin(2 * np.pi * (t % 144) / 144 - np.pi / 2)
+    weather = np.cumsum(rng.normal(0, 0.08, n))
+    weather -= np.linspace(weather[0], weather[-1], n)
+    temp = 2 + 4 * day + 3 * np.sin(2 * np.pi * t / (144 * 40)) + weather + rng.normal(0, 0.2, n)
+    p = 990 + 8 * np.sin(2 * np.pi * t / (144 * 5)) + rng.normal(0, 0.5, n)
+    rh = np.clip(85 - 5 * day - 2 * weather + rng.normal(0, 3, n), 20, 100)
+    vpmax = 6.1078 * np.exp(17.27 * temp / (temp + 237.3))
+    vpact = vpmax * rh / 100
+    tdew = 237.3 * np.log(vpact / 6.1078) / (17.27 - np.log(vpact / 6.1078))
+    wv = np.abs(2 + rng.normal(0, 1, n))
+    columns = [
+        p,
+        temp,
+        temp + 273.15 + (1000 - p) * 0.008,
+        tdew,
+        rh,
+        vpmax,
+        vpact,
+        vpmax - vpact,
+        622 * vpact / p / 1.0,
+        1000 * vpact / p,
+        p * 100 / (287.05 * (temp + 273.15)) * 1000 / 100,
+        wv,
+        wv * 1.6,
+        rng.uniform(0, 360, n),
+    ]
+    start = datetime.datetime(2009, 1, 1, 0, 10)
+    rows = [_JENA_HEADER]
+    for i in range(n):
+        stamp = (start + datetime.timedelta(minutes=10 * i)).strftime("%d.%m.%Y %H:%M:%S")
+        rows.append(stamp + "," + ",".join(f"{c[i]:.2f}" for c in columns))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(rows))
+    return path
