@@ -43,6 +43,14 @@ NOT_YET = {
     "geron_ch10_functional_wide_deep": "layers.Concatenate in a functional graph (fan-in)",
     "geron_ch11_dropout": "MCDropout overrides Keras's call(): refused with a clear TypeError, by design (no autograd)",
     "keras_guide_custom_losses_metrics": "a loss function of your own: a clear TypeError, by design (no autograd)",
+    # The sequence programs (issue 17): their layers exist; what stops them first is data tooling.
+    "chollet2_ch10_rnn_dropout": "keras.utils.timeseries_dataset_from_array",
+    "chollet2_ch10_timeseries": "keras.utils.timeseries_dataset_from_array",
+    "course_c3w2_imdb_embedding": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
+    "course_c3w2_sarcasm_embedding": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
+    "course_c3w3_imdb_gru_lstm_conv1d": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
+    "course_c3w3_sarcasm_bilstm": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
+    "geron2_ch15_rnn_forecasting": "SimpleRNN(input_shape=[None, 1]): a time axis of any length (None)",
 }
 
 
