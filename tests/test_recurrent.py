@@ -246,3 +246,23 @@ def test_bad_arguments_are_named(make, words):
 def test_a_series_without_a_features_axis_is_explained():
     with pytest.raises(ValueError, match=r"features\).*x\[\.\.\., None\]"):
         sn.Sequential([SimpleRNN(3, input_shape=(20,))])
+
+
+def test_regularizers_and_wrapped_batch_normalization_survive_save_and_load(tmp_path):
+    model = sn.Sequential(
+        [
+            sn.layers.TimeDistributed(sn.layers.BatchNormalization(), input_shape=(4, 3)),
+            LSTM(3, kernel_regularizer="l2", recurrent_regularizer=sn.regularizers.l2(0.01)),
+            Dense(1),
+        ],
+        seed=0,
+    )
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.random.default_rng(0).random((8, 4, 3)), np.ones((8, 1)), epochs=1, verbose=0)
+    assert len(model.non_trainable_weights) == 2  # the wrapped BatchNormalization's moving statistics
+    path = tmp_path / "m.npz"
+    model.save(path)
+    loaded = sn.models.load_model(path)
+    assert set(loaded.layers[1].regularizers) == {"kernel", "recurrent_kernel"}
+    for a, b in zip(model.get_weights(), loaded.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)

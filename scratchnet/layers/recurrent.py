@@ -48,6 +48,14 @@ def _rate(who: str, name: str, value) -> float:
     return float(value)
 
 
+# The constructor argument that sets each weight's penalty (Keras's names).
+_REGULARIZER_ARGS = {
+    "kernel": "kernel_regularizer",
+    "recurrent_kernel": "recurrent_regularizer",
+    "bias": "bias_regularizer",
+}
+
+
 class _Recurrent(Layer):
     """The loop over time, forward and backward, that every recurrent layer shares; a subclass writes its cell.
 
@@ -236,7 +244,7 @@ class _Recurrent(Layer):
             "return_sequences": self.return_sequences,
             "go_backwards": self.go_backwards,
             "seed": self.seed,
-            **{f"{key}_regularizer": regularizers.to_config(reg) for key, reg in self.regularizers.items()},
+            **{_REGULARIZER_ARGS[key]: regularizers.to_config(reg) for key, reg in self.regularizers.items()},
         }
 
 
