@@ -50,7 +50,7 @@ NOT_YET = {
     "course_c3w2_sarcasm_embedding": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
     "course_c3w3_imdb_gru_lstm_conv1d": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
     "course_c3w3_sarcasm_bilstm": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
-    "geron2_ch15_rnn_forecasting": "SimpleRNN(input_shape=[None, 1]): a time axis of any length (None)",
+    "geron2_ch15_rnn_forecasting": "SimpleRNN(input_shape=[None, 1]): a time axis of any length (None), refused",
 }
 
 

@@ -266,3 +266,8 @@ def test_regularizers_and_wrapped_batch_normalization_survive_save_and_load(tmp_
     assert set(loaded.layers[1].regularizers) == {"kernel", "recurrent_kernel"}
     for a, b in zip(model.get_weights(), loaded.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_time_axis_of_any_length_is_refused_clearly():
+    with pytest.raises(ValueError, match=r"any length \(None\) is not supported yet.*input_shape=\(50, 1\)"):
+        SimpleRNN(20, input_shape=[None, 1])

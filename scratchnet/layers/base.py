@@ -45,6 +45,12 @@ def _unique_name(prefix: str) -> str:
 
 
 def _shape_tuple(who: str, input_shape) -> tuple[int, ...]:
+    if isinstance(input_shape, (list, tuple)) and len(input_shape) > 1 and any(d is None for d in input_shape):
+        raise ValueError(
+            f"{who}: every axis of input_shape needs its size in scratchnet; an axis of any length (None) is not "
+            f"supported yet. Received: input_shape={input_shape!r}. For sequences, give their length, e.g. "
+            "input_shape=(50, 1) for windows of 50 steps of one value (and pad or cut the sequences to it)."
+        )
     try:
         shape = tuple(int(d) for d in input_shape)
     except (TypeError, ValueError):
