@@ -1,7 +1,8 @@
-# Two commands do all set-up on a fresh clone:
+# These commands do all set-up on a fresh clone:
 #   make demo   train the MNIST exercise and draw its figures into ./out
 #   make test   lint, then run the whole test suite (what CI runs)
 #   make check  the fast edit loop: lint and the unit tests, under a minute
+#   make dist   build and check the sdist and wheel (dist/), then run the wheel in a fresh venv
 # Each creates .venv and installs scratchnet with its dev tools the first time (and again when
 # pyproject.toml changes), so nothing has to be installed by hand.
 
@@ -10,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint format bench figures clean
+.PHONY: demo test check lint format bench figures dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,5 +57,19 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/train_speed.py $(ARGS)
 
+# The release files: the sdist and the wheel in dist/, their metadata and long description checked by twine, then
+# the wheel installed into a brand-new venv (build/dist-venv) and run: hello world, from outside the source tree.
+DIST_VENV := build/dist-venv
+
+dist: $(STAMP)
+	rm -rf dist $(DIST_VENV)
+	$(PY) -m build --no-isolation --outdir dist .
+	$(PY) -m twine check --strict dist/*
+	$(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/python -m pip install --quiet dist/*.whl
+	cd $(DIST_VENV) && ./bin/python -c "import scratchnet, sys; sys.exit('dist-venv' not in scratchnet.__file__)"
+	cd $(DIST_VENV) && ./bin/python $(CURDIR)/examples/hello_world.py --epochs 50
+	@echo "dist/ is ready: $$(ls dist | tr '\n' ' ')"
+
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

@@ -225,16 +225,24 @@ def main(argv=None) -> int:
         f"The true label is {truth} ({names[truth]}): {verdict}."
     )
 
+    number = 7
     if mine is not None:
         how_text = "".join(f", {k}={v!r}" for k, v in how.items())
-        step(6, f"Your image: x = sn.images.prepare_image({args.image!r}{how_text}); model.predict(x[None])")
+        step(number, f"Your image: x = sn.images.prepare_image({args.image!r}{how_text}); model.predict(x[None])")
+        number += 1
         note("Grayscale, inverted if the background is light, cropped, scaled and centred like the training images.")
+        if title != "MNIST":
+            note(
+                f"This model learned {title}: it knows only its {num_classes} classes of clothes, so it names "
+                "whatever your picture shows (a drawn digit too) with one of them. To classify digits, train on "
+                "MNIST: --dataset mnist (it says how to get MNIST if it is missing)."
+            )
         mine_p = model.predict(mine[None], verbose=0)[0]
         for k in np.argsort(mine_p)[::-1][:3]:
             note(f"{names[k]:>12}: {mine_p[k]:.1%}")
 
-    # 7. Draw -------------------------------------------------------------------------------------------------
-    step(7, f"Draw what the model learned into {args.out}/")
+    # 7 (or 8). Draw ------------------------------------------------------------------------------------------
+    step(number, f"Draw what the model learned into {args.out}/")
     from scratchnet import plotting
 
     y_pred = predictions.argmax(axis=1)

@@ -11,8 +11,10 @@ notebook replaces them with ``# your code here`` and ``raise NotImplementedError
 a check cell then prints "not done yet". A cell headed ``# %% [solution]`` appears only in the solution notebook,
 ``# %% [student]`` only in the student one.
 
-Every notebook starts with the same set-up cell (:data:`SETUP`): it installs scratchnet where it is missing, or
-where PyPI's unrelated ``scratchnet`` answers to the name, and points scratchnet at the data.
+Every notebook starts with the same set-up cell (:data:`SETUP`): it uses scratchnet when it is installed, else
+installs it from a wheel beside the notebook (a lab folder from ``python -m scratchnet.lab build``), else from
+PyPI, saying which; it also replaces PyPI's unrelated ``scratchnet`` and points scratchnet at the data. Each
+notebook's metadata names its lesson (``metadata.scratchnet.lesson``), which the lab's grader reads.
 
 Needs nbformat (and nbclient + ipykernel for ``--execute``), the dev extras of pyproject.toml.
 """
@@ -31,12 +33,9 @@ SOURCES = HERE / "src"
 SOLUTIONS = HERE / "solutions"
 
 SETUP = """\
-# Set-up. In Colab (or wherever scratchnet is missing) this installs it; then it finds the datasets.
-import importlib
-import os
-import pathlib
-import subprocess
-import sys
+# Set-up: use scratchnet if it is installed; else install it from a wheel beside this notebook (a teacher's lab
+# folder has one), else from PyPI (scratchnet-keras). It says which, and what to do if none worked.
+import importlib, os, pathlib, subprocess, sys
 
 
 def _have_scratchnet():
@@ -47,23 +46,37 @@ def _have_scratchnet():
     return hasattr(scratchnet, "exercises")  # PyPI's "scratchnet" is another project, without them
 
 
-if not _have_scratchnet():
-    # Ours is "scratchnet-keras" on PyPI; the import name stays scratchnet.
-    subprocess.run([sys.executable, "-m", "pip", "uninstall", "-q", "-y", "scratchnet"], check=False)
-    if subprocess.run([sys.executable, "-m", "pip", "install", "-q", "scratchnet-keras"]).returncode != 0:
+here = pathlib.Path.cwd()
+if _have_scratchnet():
+    print("Using the scratchnet installed here.")
+else:
+    wheels = sorted(here.glob("scratchnet_keras-*.whl")) + sorted(here.parent.glob("scratchnet_keras-*.whl"))
+    tried = []
+    for source in [str(w) for w in wheels[-1:]] + ["scratchnet-keras"]:
+        print(f"scratchnet is not installed: installing {source} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "pip", "uninstall", "-q", "-y", "scratchnet"], capture_output=True)
+        done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", source], capture_output=True, text=True)
+        for name in [m for m in sys.modules if m.split(".")[0] == "scratchnet"]:
+            del sys.modules[name]
+        importlib.invalidate_caches()
+        if done.returncode == 0 and _have_scratchnet():
+            print(f"Installed scratchnet from {source}.")
+            break
+        tried.append(f"{source}: {(done.stderr.strip().splitlines() or ['pip failed'])[-1]}")
+    else:
         raise RuntimeError(
-            "Could not install scratchnet-keras with pip. Install it by hand (pip install scratchnet-keras, or "
-            "pip install . in a clone of the repository) and run this cell again."
+            "Could not install scratchnet. Tried:\\n  " + "\\n  ".join(tried) + "\\nWhat to do: put the file "
+            "scratchnet_keras-...whl from your teacher's lab folder beside this notebook (in Colab: upload it), or "
+            "connect to the internet for PyPI, then run this cell again. In a terminal, `pip install "
+            "scratchnet_keras-...whl` (or `pip install .` in a clone of scratchnet) does the same."
         )
-    for name in [m for m in sys.modules if m.split(".")[0] == "scratchnet"]:
-        del sys.modules[name]
-    importlib.invalidate_caches()
 
-# The data: a shared/data folder beside the clone when there is one, else scratchnet's cache (downloaded once).
+# The data: a data/ or shared/data folder holding fashion-mnist/ here or above, else scratchnet's cache.
 if not os.environ.get("SCRATCHNET_DATA_DIR"):
-    for folder in [pathlib.Path.cwd(), *pathlib.Path.cwd().parents]:
-        if (folder / "shared" / "data" / "fashion-mnist").is_dir():
-            os.environ["SCRATCHNET_DATA_DIR"] = str(folder / "shared" / "data")
+    for folder in [here, *here.parents]:
+        found = [d for d in (folder / "data", folder / "shared" / "data") if (d / "fashion-mnist").is_dir()]
+        if found:
+            os.environ["SCRATCHNET_DATA_DIR"] = str(found[0])
             break
 
 import matplotlib.pyplot as plt
@@ -142,6 +155,7 @@ def notebook(cells: list[Cell], version: str, title: str):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["scratchnet"] = {"lesson": title, "version": version}  # the lab's grader reads the lesson
     chosen = [Cell("code", SETUP)] + [c for c in cells if c.only in (None, version)]
     for i, cell in enumerate(chosen):
         if cell.kind == "markdown":

@@ -152,7 +152,8 @@ def input_scale_message(trained: tuple[float, float], seen: tuple[float, float])
         return None
     message = (
         f"The model was trained on inputs in [{trained[0]:.3g}, {trained[1]:.3g}]; these are in "
-        f"[{seen[0]:.3g}, {seen[1]:.3g}], so its predictions will be meaningless."
+        f"[{seen[0]:.3g}, {seen[1]:.3g}], outside what it learned from: the predicted classes may still be "
+        "mostly right, but the probabilities will be overconfident and the loss far off."
     )
     if trained_scale <= 1.5 and seen_scale > 50:
         message += " Did you forget to divide by 255 (x / 255.0), as for the training images?"

@@ -92,7 +92,7 @@ def run_program(path: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess
         text=True,
         env=env,
         cwd=work,
-        timeout=120,
+        timeout=600,  # generous: a busy 2-core CI machine can be ten times slower than an idle one
     )
     record = json.loads(results.read_text()) if results.exists() else {"evaluate": [], "history": []}
     return result, record

@@ -140,7 +140,8 @@ def test_fashion_mnist_tutorial(fashion_only, tmp_path):
 
 def test_hello_world_predicts_about_19(tmp_path):
     stdout = succeeded(run("hello_world.py", tmp_path=tmp_path))
-    match = re.search(r"model\.predict\(\[10\.0\]\):\n\[\[([-\d.e+]+)\]\]", stdout)
+    # predict shows its progress bar first, as Keras's does
+    match = re.search(r"model\.predict\(\[10\.0\]\):\n(?:1/1 \[=+\].*\n)?\[\[([-\d.e+]+)\]\]", stdout)
     assert match, stdout
     assert abs(float(match.group(1)) - 19.0) < 0.5
 
@@ -186,6 +187,9 @@ def test_mnist_classifies_your_own_image(fashion_only, tmp_path):
     assert len(top) == 3  # the three likeliest classes, most likely first
     assert [float(p) for _, p in top] == sorted((float(p) for _, p in top), reverse=True)
     assert_pngs(out, [*MNIST_FIGURES, "your_image.png"])
+    # On the Fashion-MNIST fallback it says the model knows only clothes, and the steps count 1 to 8 once each.
+    assert "This model learned Fashion-MNIST: it knows only its 10 classes of clothes" in stdout
+    assert re.findall(r"^(\d+)\. ", stdout, flags=re.MULTILINE) == [str(k) for k in range(1, 9)]
 
 
 def test_mnist_says_which_image_it_cannot_read(fashion_only, tmp_path):

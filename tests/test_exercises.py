@@ -13,8 +13,9 @@ import pytest
 from test_exercises_convolutions import RIGHT as CONVOLUTIONS_RIGHT
 from test_exercises_recurrent import RIGHT as RECURRENT_RIGHT
 
+import scratchnet as sn
 from scratchnet import exercises
-from scratchnet.layers.base import Layer
+from scratchnet.layers import Layer
 
 
 def _softmax(z):
@@ -91,6 +92,60 @@ def _adam_numpy_scalar(param, grad, m, v, t, learning_rate=0.001, beta_1=0.9, be
     return param - lr_t * m / (np.sqrt(v) + epsilon), m, v
 
 
+def _naive_softmax(z):
+    return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+
+
+def _global_max_softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _softmax_over_the_whole_array(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum()
+
+
+def _ce_with(softmax, z, y):
+    with np.errstate(all="ignore"):
+        p = softmax(z)
+    p[np.arange(len(y)), y] -= 1
+    return p / len(y)
+
+
+def _ce_columns_of_every_row(z, y):
+    p = _softmax(z)
+    p[:, y] -= 1
+    return p / len(y)
+
+
+def _adam_corrected(param, grad, m, v, t, learning_rate, beta_1, beta_2, epsilon, correct="mv", inside=False):
+    """Adam in the paper's form, with the bias correction of m and/or v, epsilon after or inside the root."""
+    m = beta_1 * m + (1 - beta_1) * grad
+    v = beta_2 * v + (1 - beta_2) * grad * grad
+    m_hat = m / (1 - beta_1**t) if "m" in correct else m
+    v_hat = v / (1 - beta_2**t) if "v" in correct else v
+    root = np.sqrt(v_hat + epsilon) if inside else np.sqrt(v_hat) + epsilon
+    return param - learning_rate * m_hat / root, m, v
+
+
+def _adam_with(param, grad, m, v, t, learning_rate, beta_1, beta_2, epsilon, root=True, swap=False, old=False):
+    new_m = beta_1 * m + (1 - beta_1) * grad
+    new_v = beta_2 * v + (1 - beta_2) * grad * grad
+    b1, b2 = (beta_2, beta_1) if swap else (beta_1, beta_2)
+    lr_t = learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t)
+    step_m, step_v = (m, v) if old else (new_m, new_v)
+    denominator = np.sqrt(step_v) + epsilon if root else step_v + epsilon
+    return param - lr_t * step_m / denominator, new_m, new_v
+
+
+def _adam_epsilon_inside(param, grad, m, v, t, learning_rate, beta_1, beta_2, epsilon):
+    m = beta_1 * m + (1 - beta_1) * grad
+    v = beta_2 * v + (1 - beta_2) * grad * grad
+    lr_t = learning_rate * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    return param - lr_t * m / np.sqrt(v + epsilon), m, v
+
+
 def _not_done(*args):
     # your code here
     raise NotImplementedError
@@ -152,6 +207,57 @@ MISTAKES = [
     ("adam_step", lambda *a: (a[0] - a[5] * _adam(*a)[1] / (np.sqrt(_adam(*a)[2]) + a[8]), *_adam(*a)[1:]), "no bias"),
     ("adam_step", lambda *a: _adam(*a, t_shift=1), "used t + 1"),
     ("adam_step", lambda *a: _adam(*a)[:2], "expected 3: (param, m, v)"),
+    # The holes issue 21 found (passed, or answered only "wrong values" / "times a constant"), each named now.
+    ("softmax", _global_max_softmax, "the max of the whole batch, z.max(), not each row's"),
+    ("softmax_backward", lambda dy, p: p * (1 - p), "forgot `dy` and kept only the diagonal"),
+    ("softmax_backward", lambda dy, p: p * (dy - p.sum(axis=-1, keepdims=True)), "the sum inside is of dy * p"),
+    ("softmax_backward", lambda dy, p: p * (1 - (dy * p).sum(axis=-1, keepdims=True)), "forgot `dy` in the first"),
+    (
+        "softmax_backward",
+        lambda dy, p: p * (dy - (dy * p).sum(axis=-1, keepdims=True)) / len(p),
+        "softmax's backward has no 1/N",
+    ),
+    ("softmax_crossentropy_backward", lambda z, y: _ce_with(_naive_softmax, z, y), "your softmax exp(z) overflowed"),
+    (
+        "softmax_crossentropy_backward",
+        lambda z, y: _ce_with(_global_max_softmax, z, y),
+        "your softmax subtracted the max of the whole batch",
+    ),
+    ("softmax_crossentropy_backward", _ce_columns_of_every_row, "p[:, y] -= 1"),
+    ("adam_step", lambda *a: _adam_corrected(*a, correct="m"), "bias-corrected m only"),
+    ("adam_step", lambda *a: _adam_corrected(*a, correct="v"), "bias-corrected v only"),
+    ("adam_step", _adam_epsilon_inside, "epsilon went inside the square root: sqrt(v + epsilon)"),
+    ("adam_step", lambda *a: _adam_corrected(*a, inside=True), "sqrt(v_hat + epsilon), in the paper's form"),
+    # More slips, each named rather than answered with "wrong values".
+    ("relu_backward", lambda dy, y: dy * (y <= 0), "the mask is the wrong way round"),
+    ("relu_backward", lambda dy, y: dy * (y < 0), "all zeros"),
+    ("relu_backward", lambda dy, y: dy * y, "multiplied by y"),
+    ("relu_backward", lambda dy, y: np.maximum(dy, 0), "applied ReLU to dy"),
+    ("sigmoid_backward", lambda dy, y: dy * y, "forgot the factor (1 - y)"),
+    ("sigmoid_backward", lambda dy, y: dy * (1 - y), "forgot the factor y"),
+    ("sigmoid_backward", lambda dy, y: dy * y * (1 - y) / len(y), "never divides by the batch size"),
+    ("dense_forward", lambda x, W, b: x @ W - b, "subtracted the bias"),
+    ("dense_forward", lambda x, W, b: x @ W + b.sum(), "added b.sum(), one number"),
+    ("softmax", _softmax_over_the_whole_array, "divided by the sum of the whole array"),
+    ("softmax", lambda z: _softmax(z) / len(z), "yours sum to 1/N"),
+    (
+        "softmax",
+        lambda z: np.exp(z - z.max(axis=-1, keepdims=True)) / np.exp(z).sum(axis=-1, keepdims=True),
+        "subtracted the row max in the numerator only",
+    ),
+    ("softmax_backward", lambda dy, p: p * (dy - (dy * p).sum(axis=0, keepdims=True)), "down the columns (axis 0"),
+    ("softmax_crossentropy_backward", lambda z, y: -np.eye(z.shape[1])[y] / (len(y) * _softmax(z)), "returned dL/dp"),
+    ("softmax_crossentropy_backward", lambda z, y: (_softmax(z) - 1) / len(y), "subtracted 1 from every entry"),
+    ("softmax_crossentropy_backward", lambda z, y: -_ce(z, y) * len(y), "the wrong sign, and off by a factor"),
+    ("softmax_crossentropy_backward", lambda z, y: _ce(z, y) / z.shape[1], "Divided by N * C, every entry"),
+    ("mse_backward", lambda y_true, y_pred: y_pred - y_true, "Forgot both the 2"),
+    ("mse_backward", lambda y_true, y_pred: (y_pred - y_true) ** 2 / y_pred.size, "returned the squared errors"),
+    ("dropout_backward", lambda dy, mask, rate: dy * ~mask / (1 - rate), "through the DROPPED units"),
+    ("dropout_backward", lambda dy, mask, rate: dy * mask * (1 - rate), "Multiplied by (1 - rate)"),
+    ("sgd_momentum_step", lambda p, g, v, lr, mu: (p - lr * g, mu * v - lr * g), "that is plain SGD"),
+    ("adam_step", lambda *a: _adam_with(*a, root=False), "divided by v, not by its square root"),
+    ("adam_step", lambda *a: _adam_with(*a, swap=True), "swapped beta_1 and beta_2"),
+    ("adam_step", lambda *a: _adam_with(*a, old=True), "stepped with the old m and v"),
 ]
 
 
@@ -173,6 +279,100 @@ def test_adam_in_the_papers_epsilon_form_is_named():
 
     report = exercises.check("adam_step", paper)
     assert any("paper's Algorithm 1" in p for p in report.problems), str(report)
+
+
+def _scratchnets_own(name):
+    """An answer that hands the work to the exercise's own reference (scratchnet's code)."""
+    exercise = exercises.EXERCISES[name]
+
+    def answer(*args):
+        out = exercise.reference(dict(zip(exercise.args, args, strict=True)))
+        return out[0] if len(exercise.outputs) == 1 else out
+
+    return answer
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT) + sorted(CONVOLUTIONS_RIGHT))
+def test_an_answer_that_calls_scratchnets_own_reference_is_refused(name):
+    report = exercises.check(name, _scratchnets_own(name))
+    assert report.status == "failed"
+    assert any("calls scratchnet's own" in p for p in report.problems), str(report)
+
+
+def _adam_by_scratchnet(param, grad, m, v, t, learning_rate, beta_1, beta_2, epsilon):
+    opt = sn.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+    param = param.copy()
+    opt.build([param])
+    opt.m[0][...], opt.v[0][...], opt.iterations = m, v, t
+    opt.update_step(0, param, grad)
+    return param, opt.m[0], opt.v[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "fn", "named"),
+    [
+        ("softmax", lambda z: sn.nn.softmax(z), "scratchnet.nn.softmax"),
+        ("softmax", lambda z: sn.layers.Softmax()(z), "calls scratchnet's own"),
+        ("softmax_backward", sn.nn.softmax_backward, "scratchnet.nn.softmax_backward"),
+        ("relu_backward", lambda dy, y: vars(sn.nn)["relu" + "_backward"](dy, y), "scratchnet.nn.relu_backward"),
+        ("adam_step", _adam_by_scratchnet, "scratchnet.optimizers"),
+    ],
+)
+def test_scratchnets_own_implementation_is_refused_however_it_is_reached(name, fn, named):
+    report = exercises.check(name, fn)
+    assert not report.passed
+    assert any("calls scratchnet's own" in p and named in p for p in report.problems), str(report)
+
+
+def _softmax_unwatched(z):
+    import sys
+
+    sys.setprofile(None)
+    return sn.nn.softmax(z)
+
+
+def _softmax_in_a_thread(z):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(sn.nn.softmax, z).result()
+
+
+@pytest.mark.parametrize("fn", [_softmax_unwatched, _softmax_in_a_thread])
+def test_scratchnet_called_behind_the_checks_back_is_refused_too(fn):
+    report = exercises.check("softmax", fn)
+    assert not report.passed
+    assert any("calls scratchnet's own" in p for p in report.problems), str(report)
+
+
+def test_an_answer_may_use_scratchnets_small_helpers():
+    def ce(z, y):
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return (e / e.sum(axis=-1, keepdims=True) - sn.utils.to_categorical(y, z.shape[1])) / len(y)
+
+    assert exercises.check("softmax_crossentropy_backward", ce).passed
+
+
+def _adam_in_place(param, grad, m, v, t, learning_rate, beta_1, beta_2, epsilon):
+    m *= beta_1
+    m += (1 - beta_1) * grad
+    v *= beta_2
+    v += (1 - beta_2) * grad * grad
+    param -= learning_rate * math.sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (np.sqrt(v) + epsilon)
+    return param, m, v
+
+
+def test_an_in_place_update_passes_with_a_note_saying_what_it_means_for_the_caller():
+    report = exercises.check("adam_step", _adam_in_place)
+    assert report.passed, str(report)
+    assert any("changed `param` in place" in n and "param.copy()" in n for n in report.notes), str(report)
+    assert not any("in place" in n for n in exercises.check("adam_step", _adam).notes)
+
+
+def test_the_fused_exercise_has_large_logits():
+    exercise = exercises.EXERCISES["softmax_crossentropy_backward"]
+    z = exercise.make_inputs(np.random.default_rng(0))["z"]
+    assert np.abs(z).max() > 500
 
 
 def test_not_done_yet_says_so_and_does_not_pass():
@@ -303,6 +503,72 @@ def test_a_right_layer_passes_alone_inside_a_model_and_trains():
 def test_a_wrong_layer_is_named(layer, named):
     report = exercises.check_layer(layer)
     assert not report.passed
+    assert any(named in p for p in report.problems), str(report)
+
+
+class LeakyReLU(Layer):
+    """Lesson 4's layer, its forward as the lesson gives it."""
+
+    def __init__(self, alpha=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha = alpha
+
+    def forward(self, x, training=False):
+        self.x = x
+        return np.where(x > 0, x, self.alpha * x)
+
+    def backward(self, dy):
+        return np.where(self.x > 0, dy, self.alpha * dy)
+
+
+class LeakyNoDy(LeakyReLU):
+    def backward(self, dy):
+        return np.where(self.x > 0, 1.0, self.alpha).astype(dy.dtype)
+
+
+class LeakyNoAlpha(LeakyReLU):
+    def backward(self, dy):
+        return dy * (self.x > 0)
+
+
+class LeakyDyEverywhere(LeakyReLU):
+    def backward(self, dy):
+        return dy.copy()
+
+
+class LeakyAlphaWithoutDy(LeakyReLU):
+    def backward(self, dy):
+        return np.where(self.x > 0, dy, self.alpha).astype(dy.dtype)
+
+
+class LeakyFloat64(LeakyReLU):
+    def backward(self, dy):
+        return dy * np.where(self.x > 0, 1.0, self.alpha)  # Python floats: a float64 array
+
+
+class LeakyByScratchnet(LeakyReLU):
+    def backward(self, dy):
+        return np.where(self.x > 0, sn.nn.relu_backward(dy, self.x), self.alpha * dy)
+
+
+def test_the_lessons_leaky_relu_passes():
+    assert exercises.check_layer(LeakyReLU).passed, str(exercises.check_layer(LeakyReLU))
+
+
+@pytest.mark.parametrize(
+    ("layer", "named"),
+    [
+        (LeakyNoDy, "forgot to multiply by `dy`"),
+        (LeakyNoAlpha, "wrong where x < 0: it passes no gradient there, but forward's slope there is 0.1"),
+        (LeakyDyEverywhere, "it passes dy unchanged there, but forward's slope there is 0.1"),
+        (LeakyAlphaWithoutDy, "it returns 0.1 there whatever dy is. Multiply by dy"),
+        (LeakyFloat64, "backward's dx came back as float64"),
+        (LeakyByScratchnet, "calls scratchnet's own `scratchnet.nn.relu_backward`"),
+    ],
+)
+def test_a_wrong_leaky_relu_is_named(layer, named):
+    report = exercises.check_layer(layer)
+    assert report.status == "failed"
     assert any(named in p for p in report.problems), str(report)
 
 

@@ -291,3 +291,13 @@ def test_plot_layer_stats_takes_the_dict_and_skips_what_is_missing():
         sn.plotting.plot_layer_stats({"epoch": []})
     with pytest.raises(ValueError, match=r"one value per record \(2\).*stats\['activation_mean'\]\['dense'\]"):
         sn.plotting.plot_layer_stats({"epoch": [0.0, 1.0], "activation_mean": {"dense": [0.1]}})
+
+
+def test_print_of_report_shows_the_table_once_and_no_none(capsys):
+    model, (x, y) = small_model(), data()
+    stats = LayerStats(x[:8], y[:8])
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0, callbacks=[stats])
+    print(stats.report())
+    out = capsys.readouterr().out
+    assert "None" not in out and out.count("dense") >= 1
+    assert out.rstrip("\n") == stats.report(print_fn=None)  # printed once, then an empty line

@@ -64,7 +64,8 @@ def test_the_wheel_is_named_for_pypi_and_holds_the_package(wheel):
     assert metadata["Name"] == DISTRIBUTION
     requires = {r.split(">")[0].split("=")[0].split("<")[0].strip() for r in metadata.get_all("Requires-Dist")}
     assert {"numpy", "requests", "matplotlib", "tqdm"} <= requires
-    for module in ("scratchnet/__init__.py", "scratchnet/exercises/__init__.py", "scratchnet/datasets/__init__.py"):
+    modules = ("scratchnet/__init__.py", "scratchnet/exercises/__init__.py", "scratchnet/datasets/__init__.py")
+    for module in (*modules, "scratchnet/lab/__main__.py"):
         assert module in names
     assert not [n for n in names if n.startswith("tests/")], "tests do not belong in the wheel"
 

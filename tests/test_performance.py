@@ -232,3 +232,22 @@ def test_the_benchmark_script_runs_and_reports_every_field(tmp_path):
     assert result["gflop_per_epoch"] == pytest.approx(2000 * per_sample / 1e9, rel=1e-3)
     assert 0 < result["fraction_of_peak"] < 1
     assert result["predict_samples"] == 10000
+
+
+def test_the_thread_rule_counts_the_work_that_runs_convolutions_included():
+    dense = sn.Sequential([sn.layers.Flatten(input_shape=(28, 28)), sn.layers.Dense(128), sn.layers.Dense(10)])
+    assert dense.multiply_adds_per_batch(32) == 32 * 784 * 128
+    cnn = sn.Sequential(
+        [
+            sn.layers.Conv2D(64, 3, activation="relu", input_shape=(28, 28, 1)),
+            sn.layers.MaxPooling2D(2),
+            sn.layers.Conv2D(64, 3, activation="relu"),
+            sn.layers.MaxPooling2D(2),
+            sn.layers.Flatten(),
+            sn.layers.Dense(128),
+            sn.layers.Dense(10),
+        ]
+    )
+    # The second convolution: 11 × 11 positions × (3 × 3 × 64) × 64 filters, per image (batch × parameters said 6.6 M)
+    assert cnn.multiply_adds_per_batch(32) == 32 * 11 * 11 * 3 * 3 * 64 * 64
+    assert cnn.multiply_adds_per_batch(32) > sn.speed.blas.SMALL_MATMUL  # so the CNN's batches get every thread

@@ -333,6 +333,30 @@ def test_plot_weights_with_fewer_units_than_max_and_another_image_shape(rng):
     assert [ax.images[0].get_array().shape for ax in unit_axes] == [(8, 4)] * 3
 
 
+def test_plot_weights_takes_the_model_or_the_layer_and_draws_its_first_dense_kernel():
+    import scratchnet as sn
+
+    model = sn.Sequential(
+        [sn.layers.Flatten(input_shape=(28, 28)), sn.layers.Dense(5), sn.layers.Dense(3)],
+        seed=0,
+    )
+    model.build((28, 28))
+    kernel = model.layers[1].params["W"]
+    for owner in (model, model.layers[1]):
+        drawn = [ax.images[0].get_array() for ax in plotting.plot_weights(owner).axes if ax.images]
+        assert len(drawn) == 5
+        np.testing.assert_array_equal(drawn[0], kernel[:, 0].reshape(28, 28))
+
+
+def test_plot_weights_of_something_else_says_what_it_expected():
+    with pytest.raises(TypeError, match=r"expected the kernel W .* Received: W of type object"):
+        plotting.plot_weights(object())
+    import scratchnet as sn
+
+    with pytest.raises(ValueError, match="found no layer with a 2-D kernel W"):
+        plotting.plot_weights(sn.Sequential([sn.layers.Flatten(input_shape=(4, 4))]))
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Every figure saves as a PNG
 # ----------------------------------------------------------------------------------------------------------

@@ -486,3 +486,11 @@ def test_test_on_batch_reports_the_loss_evaluate_reports_weight_penalty_included
     plain = model.loss(y, model.predict(x, verbose=0))
     assert model.test_on_batch(x, y) == pytest.approx(plain + penalty, rel=1e-6)
     assert model.test_on_batch(x, y) == pytest.approx(model.evaluate(x, y, batch_size=16, verbose=0), rel=1e-6)
+
+
+def test_predict_shows_a_progress_bar_by_default_as_keras_does(capsys):
+    model = sn.Sequential([layers.Dense(2, input_shape=(3,))], seed=0)
+    model.predict(np.zeros((40, 3)))
+    assert "2/2 [" in capsys.readouterr().out
+    model.predict(np.zeros((40, 3)), verbose=0)
+    assert capsys.readouterr().out == ""

@@ -10,6 +10,11 @@
 #
 # Run the cells from top to bottom (Shift+Enter). Cells that say `# your code here` are yours to fill in; the
 # cell after each one checks your answer.
+#
+# Derivations: the section "One training step" of the guide,
+# [docs/backprop.md](../docs/backprop.md#one-training-step).
+# Teachers: `python -m scratchnet.lab build` writes a guide with this lesson's objectives, timing and what each
+# check looks for.
 
 # %% [markdown]
 # ## The program
@@ -134,8 +139,9 @@ sn.plotting.plot_confusion_matrix(y_test, labels, class_names=class_names)
 # pictures, crops, scales and centres). Fashion-MNIST's items fill the frame, hence `box=28, center="box"`; for
 # handwritten digits and an MNIST model keep the defaults (a 20-pixel box centred by mass, as MNIST was made).
 #
-# Here we fake a phone photo from a test image: larger, dark on light paper, a little noise. Replace `photo` by
-# the path of your own picture (in Colab: upload it with the file browser on the left).
+# Here we fake a phone photo from a test image the model gets right, confidently: larger, dark on light paper, a
+# little noise. Replace `photo` by the path of your own picture (in Colab: upload it with the file browser on the
+# left).
 
 # %%
 import tempfile
@@ -143,8 +149,10 @@ from pathlib import Path
 
 from PIL import Image
 
+# The first test image the model classifies right with at least 90% (a fair start: what changes is the photo).
+k = next(i for i in range(len(y_test)) if labels[i] == y_test[i] and predictions[i].max() >= 0.9)
 rng = np.random.default_rng(1)
-paper = 1.0 - np.kron(x_test[12], np.ones((8, 8)))  # 224 × 224, dark on light
+paper = 1.0 - np.kron(x_test[k], np.ones((8, 8)))  # 224 × 224, dark on light
 paper = np.clip(paper + rng.normal(0, 0.03, paper.shape), 0, 1)
 photo = Path(tempfile.mkdtemp()) / "my_photo.png"
 Image.fromarray((paper * 255).astype(np.uint8)).save(photo)
@@ -157,14 +165,14 @@ axes[0].set(title="the photo", xticks=[], yticks=[])
 axes[1].imshow(mine, cmap="gray")
 axes[1].set(title="prepared: 28 × 28, inverted", xticks=[], yticks=[])
 plt.show()
-print(f"the original test image 12: {class_names[np.argmax(predictions[12])]} {predictions[12].max():.0%}")
+print(f"test image {k}, a {class_names[y_test[k]]}: predicted {class_names[labels[k]]} {predictions[k].max():.0%}")
 sn.plotting.plot_prediction(mine, p_mine, class_names=class_names)
 
 # %% [markdown]
 # The prepared photo is close to the test image, not identical (scaled twice, noisy), and a small model trained
-# for a minute can change its mind on such details: compare the two predictions. Your own photos will differ
-# from the training images even more (lighting, angle, background); that is where accuracy on the test set
-# stops telling the whole story.
+# for a minute can change its mind on such details: compare the two predictions, then try another `k`. Your own
+# photos will differ from the training images even more (lighting, angle, background); that is where accuracy on
+# the test set stops telling the whole story.
 
 # %% [markdown]
 # ## What next

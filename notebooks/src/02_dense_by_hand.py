@@ -7,6 +7,11 @@
 #
 # Notation, the same as in scratchnet's code and docstrings: `x` is the input batch `(N, D)`, `W` the kernel
 # `(D, M)`, `b` the bias `(M,)`, `z` the output `(N, M)`; `dz` means dL/dz and always has the shape of `z`.
+#
+# Derivations: the section "Dense" of the guide,
+# [docs/backprop.md](../docs/backprop.md#dense).
+# Teachers: `python -m scratchnet.lab build` writes a guide with this lesson's objectives, timing and what each
+# check looks for.
 
 # %% [markdown]
 # ## Forward, with numbers small enough to check

@@ -4,6 +4,11 @@
 # The last layer of a classifier turns scores (logits) `z` into probabilities `p = softmax(z)`, and the loss
 # compares them with the labels: `L = -mean_i log p[i, y_i]`. This lesson writes both, their gradients, and
 # finds out why the gradient of the two together is so simple: `dz = (p - onehot(y)) / N`.
+#
+# Derivations: the section "Softmax and cross-entropy fused" of the guide,
+# [docs/backprop.md](../docs/backprop.md#softmax-and-cross-entropy-fused-p--y--n).
+# Teachers: `python -m scratchnet.lab build` writes a guide with this lesson's objectives, timing and what each
+# check looks for.
 
 # %% [markdown]
 # ## Softmax, without overflow
@@ -93,7 +98,8 @@ print("largest difference, chain vs fused:", np.abs(chained - fused).max())
 
 # %% [markdown]
 # **Exercise.** Write `softmax_crossentropy_backward(z, y)`: logits `(N, C)`, integer labels `(N,)`, the mean over
-# the batch. Hint: `p[np.arange(N), y] -= 1` subtracts the one-hot without building it.
+# the batch. Hint: `p[np.arange(N), y] -= 1` subtracts the one-hot without building it. (The check's cases include
+# a row of logits near 1000, as real logits can be: compute `p` with your stable `softmax`.)
 
 
 # %%

@@ -5,6 +5,11 @@
 # reliable test is to compare the backward with the definition of a derivative: nudge an input a little, see how
 # much the loss moves. That is what `exercises.check` did in lessons 2 and 3, and what `sn.gradcheck` does for
 # whole layers and models.
+#
+# Derivations: the section "Gradient checking" of the guide,
+# [docs/backprop.md](../docs/backprop.md#gradient-checking-how-to-know-a-backward-is-right).
+# Teachers: `python -m scratchnet.lab build` writes a guide with this lesson's objectives, timing and what each
+# check looks for.
 
 # %% [markdown]
 # ## Finite differences
@@ -66,7 +71,8 @@ print(sn.gradcheck.check_layer(BadDense(3), rng.normal(size=(4, 5))))
 # **Exercise.** A leaky ReLU lets a little gradient through where the unit is off: `y = x` where `x > 0`, else
 # `y = alpha * x`. The forward is written; write the backward. The layer contract (see `help(sn.layers.Layer)`):
 # `forward` keeps what `backward` needs, `backward(dy)` returns `dx` and must not change `dy`.
-# `exercises.check_layer` checks the contract, then the gradients alone, then inside a model, then that the model
+# `exercises.check_layer` checks the contract, then the gradients alone, then that float32 stays float32 (a
+# Python float inside `np.where` makes a float64 array), then the layer inside a model, then that the model
 # trains.
 
 
@@ -82,7 +88,7 @@ class LeakyReLU(sn.layers.Layer):
 
     def backward(self, dy):
         # BEGIN SOLUTION
-        return dy * np.where(self.x > 0, 1.0, self.alpha)
+        return np.where(self.x > 0, dy, self.alpha * dy)
         # END SOLUTION
 
 

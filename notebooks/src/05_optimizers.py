@@ -6,6 +6,11 @@
 # divides each coordinate's step by a running RMS of its gradients, so every direction moves at a similar pace.
 #
 # We first watch them on a 2-D loss surface, where the whole path fits in one picture, then on the exercise.
+#
+# Derivations: the section "Optimizers: SGD and Adam" of the guide,
+# [docs/backprop.md](../docs/backprop.md#optimizers-sgd-and-adam-with-bias-correction).
+# Teachers: `python -m scratchnet.lab build` writes a guide with this lesson's objectives, timing and what each
+# check looks for.
 
 # %% [markdown]
 # ## A long, narrow valley
@@ -104,16 +109,31 @@ def adam_step(param, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.99
 exercises.check("adam_step", adam_step)
 
 # %% [markdown]
-# Your Adam on the valley, beside scratchnet's: once the check passes the two paths are the same points.
+# Your Adam on the valley, beside scratchnet's: once the check passes the two paths are the same points. Two
+# details make the comparison fair. The hyper-parameters are passed explicitly, scratchnet's defaults, so a
+# default you changed in the signature cannot differ. And each point is kept as a copy: an `adam_step` that
+# updates `param` in place (`param -= ...`, as scratchnet's optimizers do) hands back the same array every
+# step, and a list of that one array would hold 61 times the last point.
 
 # %%
 if exercises.check("adam_step", adam_step).passed:
+    reference = sn.optimizers.Adam(learning_rate=0.3)
     theta, m, v = np.array([-4.0, 1.0]), np.zeros(2), np.zeros(2)
-    mine = [theta]
+    mine = [theta.copy()]
     for t in range(1, 61):
-        theta, m, v = adam_step(theta, grad_2d(theta), m, v, t, learning_rate=0.3)
-        mine.append(theta)
-    print("largest difference from scratchnet's Adam:", np.abs(np.array(mine) - paths["Adam, lr 0.3"]).max())
+        theta, m, v = adam_step(
+            theta, grad_2d(theta), m, v, t, 0.3, reference.beta_1, reference.beta_2, reference.epsilon
+        )
+        mine.append(np.array(theta, copy=True))
+    difference = np.abs(np.array(mine) - paths["Adam, lr 0.3"]).max()
+    if difference < 1e-9:
+        print(f"The same path as scratchnet's Adam (largest difference {difference:.1e}: rounding).")
+    else:
+        print(
+            f"Largest difference from scratchnet's Adam: {difference:.3g}. The check passed on its own cases, so "
+            "your function depends on something they do not vary: state kept between calls (a global, a counter "
+            "of its own instead of t), or changing m or v without returning them."
+        )
 else:
     print("Finish adam_step above first.")
 

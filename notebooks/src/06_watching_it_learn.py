@@ -4,6 +4,11 @@
 # A loss curve says *that* training goes well or badly. To see *why*, look inside: how big the activations are,
 # how many ReLUs have died, how large the gradients and the updates are, layer by layer. This lesson trains a few
 # small networks on purpose badly and well, and watches.
+#
+# Derivations: the section "What the MNIST exercise learned, in pictures" of the guide,
+# [docs/backprop.md](../docs/backprop.md#what-the-mnist-exercise-learned-in-pictures).
+# Teachers: `python -m scratchnet.lab build` writes a guide with this lesson's objectives, timing and what each
+# check looks for.
 
 # %%
 from scratchnet.callbacks import LivePlot

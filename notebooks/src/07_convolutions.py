@@ -14,6 +14,11 @@
 # `W (kh, kw, C, F)` (F filters, the output channels), bias `b (F,)`, output `z (N, Ho, Wo, F)`; `dz` means dL/dz
 # and has the shape of `z`.
 
+#
+# Derivations: the section "Convolution and pooling" of the guide,
+# [docs/backprop.md](../docs/backprop.md#convolution-and-pooling).
+# Teachers: `python -m scratchnet.lab build` writes a guide with this lesson's objectives, timing and what each
+# check looks for.
 
 # %%
 def show(ax, a, title, box=None):

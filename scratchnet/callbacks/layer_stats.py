@@ -199,15 +199,24 @@ class LayerStats(Callback):
         self._before = None
 
     # --- the table ----------------------------------------------------------------------------------------------
-    def report(self, print_fn: Callable[[str], object] = print, max_columns: int = 6) -> None:
+    def report(self, print_fn: Callable[[str], object] | None = print, max_columns: int = 6) -> str:
         """Print the statistics as a table: one row per layer or parameter, one column per record.
 
         Args:
-            print_fn: called with each line, like ``model.summary(print_fn=...)``.
+            print_fn: called with each line, like ``model.summary(print_fn=...)``; ``None`` prints nothing and
+                just returns the table.
             max_columns: records shown; with more, the first one and the latest ones (all are in ``stats``).
+
+        Returns:
+            The table as text. After printing it, the text is one that prints as nothing, so that
+            ``print(stats.report())`` shows the table once (not the table and then ``None``).
         """
-        for line in self._table(max_columns):
+        lines = self._table(max_columns)
+        if print_fn is None:
+            return "\n".join(lines)
+        for line in lines:
             print_fn(line)
+        return _AlreadyPrinted("\n".join(lines))
 
     def __str__(self) -> str:
         return "\n".join(self._table(6))
@@ -305,3 +314,16 @@ def _cell(value: float, group: str = "") -> str:
 
 def _epoch_text(epoch: float) -> str:
     return f"{round(epoch, 2):g}"  # 0, 1, 1.5, 1.33
+
+
+class _AlreadyPrinted(str):
+    """The text of a table that has just been printed: it prints, and shows in a notebook, as nothing."""
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return ""
+
+    def _ipython_display_(self) -> None:
+        pass

@@ -19,6 +19,7 @@ inputs, an answer that comes back float64 gets a note.
 
 ``exercises.names()`` lists the exercises; ``exercises.describe(name)`` says what one asks;
 ``exercises.check_layer(MyLayer)`` grades a whole layer (alone, inside a model, and training).
+An answer that calls scratchnet's own implementation is refused: the exercise is to write it.
 To add an exercise, build an :class:`Exercise` and :func:`register` it (see ``basics.py``, ``optimizers.py``,
 ``convolutions.py``, ``pooling.py``, ``normalization.py``, ``recurrent.py``).
 """
@@ -35,7 +36,8 @@ from scratchnet.exercises import pooling as _pooling  # noqa: F401
 from scratchnet.exercises import recurrent as _recurrent  # noqa: F401
 from scratchnet.exercises._core import EXERCISES, Exercise, Report, get, register
 from scratchnet.exercises._core import check as _check
-from scratchnet.exercises.layers import check_layer
+from scratchnet.exercises.layers import check_layer as _check_layer
+from scratchnet.exercises.record import record as _record
 
 __all__ = ["EXERCISES", "Exercise", "Report", "check", "check_layer", "describe", "names", "register"]
 
@@ -54,7 +56,21 @@ def check(name: str | Callable, fn: Callable | None = None, *, seed: int = 0) ->
     """
     if fn is None and callable(name):
         name, fn = name.__name__, name
-    return _check(get(name), fn, seed=seed)
+    report = _check(get(name), fn, seed=seed)
+    _record(name, report)
+    return report
+
+
+def check_layer(layer, input_shape: tuple[int, ...] = (6,), *, train_steps: int = 60, seed: int = 0) -> Report:
+    """Grade a learner's layer: the contract, its gradients alone and inside a model, float32, and training.
+
+    See :func:`scratchnet.exercises.layers.check_layer` for the steps. The lab's grader counts the layer as the
+    exercise ``layer:<ClassName>`` (``layer:LeakyReLU`` in lesson 4).
+    """
+    report = _check_layer(layer, input_shape, train_steps=train_steps, seed=seed)
+    kind = layer if isinstance(layer, type) else type(layer)
+    _record(f"layer:{getattr(kind, '__name__', '?')}", report)
+    return report
 
 
 def names() -> list[str]:

@@ -8,6 +8,7 @@ When it does not, :func:`diagnose` looks for the mistakes people actually make a
 a shape that is the transpose of the right one, the right numbers times a constant (the batch size N, 2, ...),
 the wrong sign, an upstream gradient ``dy`` that was never multiplied in, an input changed in place, and each
 exercise's own list of known wrong formulas (softmax's diagonal-only Jacobian, Adam without bias correction, ...).
+An answer that calls scratchnet's own code while it runs is refused (:mod:`scratchnet.exercises._own_work`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from scratchnet.exercises._own_work import LibraryCalls
 from scratchnet.gradcheck import numeric_gradient  # noqa: F401  (the exercises' numeric answers use it)
 
 # A student's answer agrees with the reference when their relative error is at most this (both are exact formulas:
@@ -164,14 +166,17 @@ def _case_text(exercise: Exercise, inputs: dict) -> str:
 
 def _factor_message(c: float, factors: dict[str, float], hints: dict[str, str], what: str) -> str | None:
     """Name the constant c in got = c * expected: 'off by a factor of 0.125 (1/N). Divided by N twice?'."""
+    if math.isclose(c, -1.0, rel_tol=1e-6):
+        return None  # the sign check reports this
     for key, value in {**factors, "2": 2.0}.items():
         inverse = f"1/({key})" if " " in key else f"1/{key}"
         for kind, target, label in (("times", value, key), ("over", 1.0 / value, inverse)):
-            if math.isclose(c, target, rel_tol=1e-6):
-                hint = hints.get(f"{kind}:{key}", "")
-                return f"{what}: off by a factor of {c:.4g} ({label}). {hint}".rstrip()
-    if math.isclose(c, -1.0, rel_tol=1e-6):
-        return None  # the sign check reports this
+            for sign, sign_text in ((1.0, ""), (-1.0, "the wrong sign, and ")):
+                if math.isclose(c, sign * target, rel_tol=1e-6):
+                    hint = " ".join(
+                        h for h in (hints.get("sign", "") if sign < 0 else "", hints.get(f"{kind}:{key}", "")) if h
+                    )
+                    return f"{what}: {sign_text}off by a factor of {abs(c):.4g} ({label}). {hint}".rstrip()
     return f"{what}: the right numbers times a constant, {c:.4g}. Look for a missing or extra scale factor."
 
 
@@ -205,6 +210,11 @@ def diagnose(
         return f"{what}: transposed. {hints.get('transposed:' + what.split()[0], '')}".rstrip()
     if close(got, -expected):
         return f"{what}: the right size but the wrong sign. {hints.get('sign', '')}".rstrip()
+    if not got.any() and expected.any():
+        return (
+            f"{what}: all zeros, where the right answer is not. A mask that is never True, or an array made with "
+            "np.zeros and never filled in?"
+        )
     denom = float(np.sum(expected * expected))
     if denom > 0:
         c = float(np.sum(got * expected) / denom)
@@ -248,10 +258,14 @@ def _student_frame(exc: BaseException) -> str:
     return f" (line {f.lineno}: `{code}`)" if code else f" (line {f.lineno})"
 
 
-def _call(fn, exercise: Exercise, inputs: dict):
+def _call(fn, exercise: Exercise, inputs: dict, watch: LibraryCalls | None = None):
     # A naive softmax overflows on purpose here; the report says so, NumPy's warnings would only add noise.
+    args = [inputs[a] for a in exercise.args]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return fn(*(inputs[a] for a in exercise.args))
+        if watch is None:
+            return fn(*args)
+        with watch:
+            return fn(*args)
 
 
 def _as_outputs(exercise: Exercise, result) -> tuple | str:
@@ -289,8 +303,9 @@ def check(exercise: Exercise, fn: Callable, seed: int = 0) -> Report:
         expected = tuple(np.asarray(e, dtype=np.float64) for e in exercise.reference(copy.deepcopy(inputs)))
         numeric = exercise.numeric(copy.deepcopy(inputs)) if exercise.numeric else None
         given = copy.deepcopy(inputs)
+        watch = LibraryCalls()
         try:
-            result = _call(fn, exercise, given)
+            result = _call(fn, exercise, given, watch)
         except NotImplementedError:
             report.status = "not done"
             report.problems.append("it raises NotImplementedError: write your code under '# your code here'.")
@@ -302,12 +317,17 @@ def check(exercise: Exercise, fn: Callable, seed: int = 0) -> Report:
                 f"The inputs were {_case_text(exercise, inputs)}. {hint}".rstrip()
             )
             break
+        if watch.message():
+            report.fail(watch.message())
+            break
         for a in exercise.args:
             if a not in exercise.may_modify and _changed(inputs[a], given[a]):
                 report.fail(
                     f"changed its input `{a}` in place. Inputs belong to the caller: compute a new array "
                     f"(`{a} * mask`, not `{a} *= mask` or `{a}[...] = ...`)."
                 )
+            elif a in exercise.steps and _changed(inputs[a], given[a]):
+                _note_in_place(report, a)
         outputs = _as_outputs(exercise, result)
         if isinstance(outputs, str):
             report.fail(outputs)
@@ -337,6 +357,16 @@ def check(exercise: Exercise, fn: Callable, seed: int = 0) -> Report:
             report.details.append(line + ".")
         _check_dtype(exercise, fn, rng, report)
     return report
+
+
+def _note_in_place(report: Report, name: str) -> None:
+    note = (
+        f"your function changed `{name}` in place (allowed: scratchnet's optimizers do too). The caller's array "
+        f"now holds the new value, so a list that keeps `{name}` after every step holds one array many times: "
+        f"append `{name}.copy()`."
+    )
+    if note not in report.notes:
+        report.notes.append(note)
 
 
 def _diagnose_case(exercise: Exercise, inputs: dict, outputs: tuple, expected: tuple, report: Report) -> bool:
@@ -379,10 +409,24 @@ def _known_mistake(exercise: Exercise, inputs: dict, name: str, got) -> str | No
         )
         candidates.append((exercise.hints.get("upstream", message), ignoring_upstream))
     for message, wrong in candidates:
-        value = wrong(copy.deepcopy(inputs))[i]
-        if value is not None and close(got - base, np.asarray(value, dtype=np.float64) - base):
+        with np.errstate(all="ignore"):  # a known mistake may overflow, as the answer it describes did
+            value = wrong(copy.deepcopy(inputs))[i]
+        if value is not None and _same(got - base, np.asarray(value, dtype=np.float64) - base):
             return f"{name}: {message}"
     return None
+
+
+def _same(got: np.ndarray, value: np.ndarray) -> bool:
+    """``close``, where NaN and inf must sit at the same places (an overflow is a mistake's fingerprint too)."""
+    if got.shape != value.shape:
+        return False
+    finite = np.isfinite(got)
+    if not np.array_equal(finite, np.isfinite(value)):
+        return False
+    if finite.all():
+        return close(got, value)
+    same_kind = np.array_equal(np.isnan(got), np.isnan(value))
+    return same_kind and (not finite.any() or rel_error(got[finite], value[finite]) <= REFERENCE_TOLERANCE)
 
 
 def _swapped_outputs(exercise: Exercise, outputs: tuple, expected: tuple, report: Report) -> bool:

@@ -11,7 +11,8 @@ import copy
 import numpy as np
 
 from scratchnet import gradcheck
-from scratchnet.exercises._core import Report, _student_frame
+from scratchnet.exercises._core import Report, _student_frame, close
+from scratchnet.exercises._own_work import LibraryCalls
 
 
 def _fresh(layer):
@@ -41,11 +42,15 @@ def check_layer(layer, input_shape: tuple[int, ...] = (6,), *, train_steps: int 
     Four steps, stopping at the first that fails:
 
     1. the contract: it builds, ``forward`` returns an array of the shape ``compute_output_shape`` says,
-       ``backward`` returns ``dx`` of the input's shape, ``grads`` has the keys and shapes of ``params``, and
-       neither ``x`` nor ``dy`` is changed;
-    2. ``gradcheck.check_layer``: dx and every parameter gradient against finite differences, in float64;
-    3. ``gradcheck.check_model`` on ``Dense(8, tanh) -> your layer -> Dense(3, softmax)`` with cross-entropy;
-    4. that model trains: the loss after ``train_steps`` Adam steps on a small toy problem is at most 80% of
+       ``backward`` returns ``dx`` of the input's shape, ``grads`` has the keys and shapes of ``params``,
+       neither ``x`` nor ``dy`` is changed, and ``backward`` is the learner's own (it calls none of
+       scratchnet's functions but the ``Layer`` base class's);
+    2. ``gradcheck.check_layer``: dx and every parameter gradient against finite differences, in float64; for
+       a layer that keeps the shape, a wrong ``dx`` is described (a forgotten ``dy``, a wrong slope where
+       ``x < 0``, such as a leaky ReLU's forgotten ``alpha``);
+    3. float32 in, float32 out: forward, backward and the gradients keep the model's dtype;
+    4. ``gradcheck.check_model`` on ``Dense(8, tanh) -> your layer -> Dense(3, softmax)`` with cross-entropy;
+    5. that model trains: the loss after ``train_steps`` Adam steps on a small toy problem is at most 80% of
        the loss before.
 
     Args:
@@ -68,7 +73,12 @@ def check_layer(layer, input_shape: tuple[int, ...] = (6,), *, train_steps: int 
         alone = gradcheck.check_layer(_built(layer, x, rng), x, training=True, seed=seed)
         report.details.append(str(alone))
         if not alone.passed:
-            report.fail(f"its gradients disagree with finite differences ({alone.worst.name} is worst).")
+            report.fail(
+                _elementwise_diagnosis(layer, x, rng)
+                or f"its gradients disagree with finite differences ({alone.worst.name} is worst)."
+            )
+            return report
+        if not _keeps_float32(layer, x, rng, report):
             return report
         _in_model(layer, rng, train_steps, seed, report)
     except NotImplementedError:
@@ -95,7 +105,11 @@ def _contract(layer, x, rng, report: Report) -> bool:
         return False
     dy = rng.standard_normal(y.shape)
     dy_before = dy.copy()
-    dx = layer.backward(dy)
+    with LibraryCalls(allowed=_base_class_code()) as watch:
+        dx = layer.backward(dy)
+    if watch.message():
+        report.fail(f"its backward {watch.message()}")
+        return False
     if dx is None or not isinstance(dx, np.ndarray) or dx.shape != x.shape:
         got = None if dx is None else np.shape(dx)
         report.fail(f"backward must return dx with the shape of x, {x.shape}. Received: {got}.")
@@ -113,6 +127,93 @@ def _contract(layer, x, rng, report: Report) -> bool:
             report.fail(f"changed `{what}` in place: it belongs to the caller; compute new arrays instead.")
             return False
     report.details.append("contract: forward and backward return arrays of the right shapes; grads match params.")
+    return True
+
+
+def _base_class_code() -> set:
+    """The code of the ``Layer`` base class's methods: a learner's layer inherits them and may call them."""
+    from scratchnet import layers
+
+    codes = set()
+    for cls in layers.Layer.__mro__:
+        for value in vars(cls).values():
+            function = getattr(value, "__func__", value)
+            for f in (function, getattr(value, "fget", None)):
+                if hasattr(f, "__code__"):
+                    codes.add(f.__code__)
+    return codes
+
+
+def _elementwise_diagnosis(layer, x, rng) -> str | None:
+    """What is wrong with dx, for a layer whose output has its input's shape (an activation), else None.
+
+    Such a layer's dx is dy times the slope of forward at each entry, so comparing slopes names the mistake: a
+    forgotten dy, or the right slope on one side of 0 and a wrong one on the other (a leaky ReLU's alpha).
+    """
+    layer = _built(layer, x, rng)
+    y = layer.forward(x.copy(), training=True)
+    if not isinstance(y, np.ndarray) or y.shape != x.shape or layer.params:
+        return None
+    dy = rng.standard_normal(y.shape) + 0.1
+    got = layer.backward(dy.copy())
+    xx = x.copy()
+    expected = gradcheck.numeric_gradient(lambda: float(np.sum(layer.forward(xx, training=True) * dy)), xx)
+    if got is None or np.shape(got) != x.shape:
+        return None
+    got = np.asarray(got, dtype=np.float64)
+    slope, got_slope = expected / dy, got / dy
+    if close(got, slope, tol=1e-6):
+        return (
+            "dx: forgot to multiply by `dy` (the gradient from above): backward returns dy times the slope of "
+            "forward, entry by entry."
+        )
+    wrong = ~np.isclose(got, expected, rtol=1e-5, atol=1e-7)
+    for side, label, other in ((x < 0, "x < 0", "x > 0"), (x > 0, "x > 0", "x < 0")):
+        if not wrong.any() or wrong[~side].any():
+            continue
+        want, have = np.median(slope[side]), np.median(got_slope[wrong])
+        uniform = np.allclose(slope[side], want, rtol=1e-4) and np.allclose(got_slope[wrong], have, rtol=1e-4)
+        head = f"dx is right where {other} and wrong where {label}"
+        values = got[wrong]
+        if uniform and abs(have) < 1e-12:
+            return (
+                f"{head}: it passes no gradient there, but forward's slope there is {want:.3g}, not 0, so dx = "
+                f"{want:.3g} * dy there (did you forget alpha?)."
+            )
+        if uniform and abs(have - 1.0) < 1e-6:
+            return (
+                f"{head}: it passes dy unchanged there, but forward's slope there is {want:.3g}: multiply dy by "
+                "it (did you forget alpha?)."
+            )
+        if np.allclose(values, values[0], rtol=1e-6) and np.allclose(slope[side], want, rtol=1e-4):
+            return (
+                f"{head}: it returns {values[0]:.3g} there whatever dy is. Multiply by dy: forward's slope there is "
+                f"{want:.3g}, so dx = {want:.3g} * dy (did you forget dy on that side?)."
+            )
+        if not uniform:
+            return f"{head}: compare your slope there with forward's."
+        return f"{head}: it gives {have:.3g} * dy there, forward's slope is {want:.3g}."
+    return None
+
+
+def _keeps_float32(layer, x, rng, report: Report) -> bool:
+    """Fail, naming the array, when float32 inputs give a float64 output, dx or gradient (a silent promotion)."""
+    layer = _fresh(layer)
+    x32 = x.astype(np.float32)
+    layer.build(x32.shape[1:], np.random.default_rng(0), np.float32)
+    y = layer.forward(x32, training=True)
+    dx = layer.backward(rng.standard_normal(np.shape(y)).astype(np.float32))
+    arrays = {"forward's output": y, "backward's dx": dx, **{f"grads[{k!r}]": g for k, g in layer.grads.items()}}
+    promoted = [what for what, a in arrays.items() if isinstance(a, np.ndarray) and a.dtype == np.float64]
+    if promoted:
+        report.fail(
+            f"with float32 inputs (a model's default) {', '.join(promoted)} came back as float64: the rest of the "
+            "model would silently run in float64, twice the memory and slower. A Python float inside np.where or "
+            "np.array makes a float64 array (np.where(x > 0, 1.0, alpha)); an int mask or an np.float64 scalar "
+            "promotes too. Compute from the arrays you were given: np.where(x > 0, dy, alpha * dy)."
+        )
+        return False
+    report.details.append("dtype: float32 in, float32 out (forward, backward and the gradients).")
     return True
 
 

@@ -69,6 +69,11 @@ register(
                 "moved param with the old velocity: update the velocity first, then param = param + velocity.",
                 lambda i: (i["param"] + i["velocity"], None),
             ),
+            (
+                "ignored the velocity: that is plain SGD. With momentum, velocity = momentum * velocity - "
+                "learning_rate * grad, then param = param + velocity.",
+                lambda i: (i["param"] - i["learning_rate"] * i["grad"], None),
+            ),
         ],
         hints={
             "sign": "A step goes downhill, against the gradient: velocity = momentum * velocity - learning_rate * grad."
@@ -104,22 +109,43 @@ def _adam_reference(i):
     return param, opt.m[0], opt.v[0]
 
 
-def _adam_variant(bias_correction: bool = True, paper_epsilon: bool = False, t_shift: int = 0):
-    """Adam with one known mistake, for the diagnosis."""
+def _adam_variant(
+    bias_correction: str = "both",
+    paper_epsilon: bool = False,
+    t_shift: int = 0,
+    epsilon_inside: bool = False,
+    root: bool = True,
+    swap_correction: bool = False,
+    old_moments: bool = False,
+):
+    """Adam with one known mistake, for the diagnosis.
+
+    ``bias_correction``: "both" (right), "none", "m" or "v" (only that one corrected); ``epsilon_inside``: the
+    epsilon added under the square root.
+    """
 
     def update(i):
-        b1, b2, g, t = i["beta_1"], i["beta_2"], i["grad"], i["t"] + t_shift
+        b1, b2, g, t, eps = i["beta_1"], i["beta_2"], i["grad"], i["t"] + t_shift, i["epsilon"]
         m = b1 * i["m"] + (1 - b1) * g
         v = b2 * i["v"] + (1 - b2) * g * g
         if t < 1:
             return None, m, v
-        if not bias_correction:
-            return i["param"] - i["learning_rate"] * m / (np.sqrt(v) + i["epsilon"]), m, v
-        if paper_epsilon:
-            m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
-            return i["param"] - i["learning_rate"] * m_hat / (np.sqrt(v_hat) + i["epsilon"]), m, v
+
+        def denominator(x):
+            if not root:
+                return x + eps
+            return np.sqrt(x + eps) if epsilon_inside else np.sqrt(x) + eps
+
+        step_m, step_v = (i["m"], i["v"]) if old_moments else (m, v)
+
+        if bias_correction != "both" or paper_epsilon:
+            m_hat = m / (1 - b1**t) if bias_correction in ("both", "m") else m
+            v_hat = v / (1 - b2**t) if bias_correction in ("both", "v") else v
+            return i["param"] - i["learning_rate"] * m_hat / denominator(v_hat), m, v
         lr_t = i["learning_rate"] * np.sqrt(1 - b2**t) / (1 - b1**t)
-        return i["param"] - lr_t * m / (np.sqrt(v) + i["epsilon"]), m, v
+        if swap_correction:
+            lr_t = i["learning_rate"] * np.sqrt(1 - b1**t) / (1 - b2**t)
+        return i["param"] - lr_t * step_m / denominator(step_v), m, v
 
     return update
 
@@ -137,7 +163,28 @@ register(
             (
                 "no bias correction: m and v start at 0, so early steps need lr_t = learning_rate * "
                 "sqrt(1 - beta_2**t) / (1 - beta_1**t).",
-                _adam_variant(bias_correction=False),
+                _adam_variant(bias_correction="none"),
+            ),
+            (
+                "bias-corrected m only: v starts at 0 too, so divide it by (1 - beta_2**t) as well; scratchnet "
+                "folds both into lr_t = learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t).",
+                _adam_variant(bias_correction="m"),
+            ),
+            (
+                "bias-corrected v only: m starts at 0 too, so divide it by (1 - beta_1**t) as well; scratchnet "
+                "folds both into lr_t = learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t).",
+                _adam_variant(bias_correction="v"),
+            ),
+            (
+                "epsilon went inside the square root: sqrt(v + epsilon). It is added after it, "
+                "m / (sqrt(v) + epsilon), so that it only guards against dividing by 0.",
+                _adam_variant(epsilon_inside=True),
+            ),
+            (
+                "epsilon went inside the square root, sqrt(v_hat + epsilon), in the paper's form. It is added "
+                "after it; and scratchnet, like Keras, folds the bias correction into the step size: lr_t = "
+                "learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t); param - lr_t * m / (sqrt(v) + epsilon).",
+                _adam_variant(paper_epsilon=True, epsilon_inside=True),
             ),
             (
                 "that is the paper's Algorithm 1 with epsilon added to sqrt(v_hat). scratchnet, like Keras, folds the "
@@ -152,6 +199,20 @@ register(
             (
                 "the bias correction used t - 1: t already counts this update (1 on the first).",
                 _adam_variant(t_shift=-1),
+            ),
+            (
+                "divided by v, not by its square root: param - lr_t * m / (sqrt(v) + epsilon). v is a mean of "
+                "squares; its root has the gradient's units.",
+                lambda i: (_adam_variant(root=False)(i)[0], None, None),
+            ),
+            (
+                "swapped beta_1 and beta_2 in the bias correction: lr_t = learning_rate * sqrt(1 - beta_2**t) / "
+                "(1 - beta_1**t).",
+                lambda i: (_adam_variant(swap_correction=True)(i)[0], None, None),
+            ),
+            (
+                "stepped with the old m and v: update both first, then step with the new ones.",
+                lambda i: (_adam_variant(old_moments=True)(i)[0], None, None),
             ),
             (
                 "v is a running mean of grad * grad (the square): v = beta_2 * v + (1 - beta_2) * grad * grad.",

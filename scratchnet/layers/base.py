@@ -243,6 +243,13 @@ class Layer:
     def count_trainable_params(self) -> int:
         return sum(self.params[key].size for key in self.trainable_keys())
 
+    def multiply_adds(self, input_shape) -> int:
+        """Multiply-adds of this layer's largest matmul for one example (0 for a layer without one).
+
+        The model asks for it to decide how many BLAS threads a batch is worth (:mod:`scratchnet.speed.blas`).
+        """
+        return 0
+
     def get_weights(self) -> list[np.ndarray]:
         """Copies of the parameters, in Keras order (kernel, then bias)."""
         return [p.copy() for p in self.params.values()]

@@ -105,6 +105,10 @@ class Dense(Layer):
     def compute_output_shape(self, input_shape):
         return (*tuple(input_shape)[:-1], self.units)
 
+    def multiply_adds(self, input_shape) -> int:
+        """``x @ W`` for one example: in × units (times the positions, for inputs with more axes)."""
+        return math.prod(input_shape) * self.units
+
     def forward(self, x, training=False):
         self._check_built("forward")
         if x.shape[1:] != self.input_shape:

@@ -16,7 +16,7 @@ The loop around it (compile, fit, evaluate, predict) is :class:`scratchnet.model
 >>> model.compile(optimizer="sgd", loss="mean_squared_error")
 >>> xs = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 4.0])
 >>> history = model.fit(xs, 2 * xs - 1, epochs=200, verbose=0)
->>> round(float(model.predict([10.0])[0, 0]))
+>>> round(float(model.predict([10.0], verbose=0)[0, 0]))
 19
 """
 
@@ -257,8 +257,18 @@ class Model(Trainer, Layer):
         return [tuple(self.output_shape[1:])]
 
     def multiply_adds_per_batch(self, batch_size: int) -> int:
-        """Multiply-adds of the largest layer's matmul on one batch (for Dense: batch × in × out, about)."""
-        return batch_size * max((layer.count_params() for layer in self.layers), default=0)
+        """Multiply-adds of the largest matmul one batch runs: batch × the largest layer's per-example work
+        (Dense: in × out; Conv2D: Ho·Wo positions × kh·kw·C × F). Decides the BLAS threads (speed/blas.py)."""
+        input_shape = getattr(self, "input_shape", None)
+        return 0 if input_shape is None else batch_size * self.multiply_adds(input_shape)
+
+    def multiply_adds(self, input_shape) -> int:
+        """The largest per-example matmul of any of this model's layers, given the model's input shape."""
+        largest, shape = 0, tuple(input_shape)
+        for layer in self.layers:
+            largest = max(largest, layer.multiply_adds(shape))
+            shape = tuple(layer.compute_output_shape(shape))
+        return largest
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
         """``model(x)``: the forward pass on ``x`` as one batch (builds the model on first use).

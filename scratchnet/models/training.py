@@ -292,10 +292,10 @@ class Trainer:
             cbs.on_test_end(logs)
         return logs
 
-    def predict(
-        self, x, batch_size: int = 32, verbose: int = 0, steps: int | None = None, callbacks=None
-    ) -> np.ndarray:
+    def predict(self, x, batch_size: int = 32, verbose="auto", steps: int | None = None, callbacks=None) -> np.ndarray:
         """The model's outputs for ``x``, computed batch by batch in inference mode (no dropout).
+
+        As in Keras, a progress bar is shown (``verbose="auto"`` is 1); ``verbose=0`` for none.
 
         Returns:
             An array (N, *output_shape) in the model's dtype; for a softmax classifier each row sums to 1,

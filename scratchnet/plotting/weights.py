@@ -34,7 +34,8 @@ def plot_weights(
 
     Args:
         W: The kernel of the first Dense layer, (D, M) = (in, out), e.g. (784, 128) after ``Flatten``; in
-            scratchnet, ``model.layers[1].params["W"]``.
+            scratchnet, ``model.layers[1].params["W"]``. A model (or a layer) may be passed instead: its first
+            layer with a 2-D kernel ``W`` is drawn.
         image_shape: (H, W) with H * W = D.
         max_units: Draw the first ``min(M, max_units)`` units.
         cols: Pictures per row.
@@ -43,15 +44,23 @@ def plot_weights(
         A new matplotlib Figure with one Axes per drawn unit, in order, then one for the colour bar.
 
     Raises:
-        ValueError: If W is not 2-D, its first dimension is not H * W, it holds NaN or inf, or max_units or
-            cols is not a positive integer.
+        TypeError: If W is neither an array nor a model or layer with a kernel.
+        ValueError: If a model has no built layer with a 2-D kernel, if W is not 2-D, its first dimension is not
+            H * W, it holds NaN or inf, or max_units or cols is not a positive integer.
 
     >>> fig = plot_weights(np.random.default_rng(0).normal(size=(784, 16)), max_units=16)
     >>> len(fig.axes)  # 16 units and a colour bar
     17
     """
     fn = "plot_weights"
-    w = np.asarray(W, dtype=float)
+    w = _first_dense_kernel(W, fn) if hasattr(W, "params") or hasattr(W, "layers") else W
+    try:
+        w = np.asarray(w, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{fn} expected the kernel W of the first Dense layer (an array (D, M)), or the model or layer holding "
+            f"it. Received: W of type {type(W).__name__}. Pass model.layers[1].params['W'], or the model itself."
+        ) from None
     try:
         h, wd = (int(s) for s in image_shape)
     except (TypeError, ValueError):
@@ -97,3 +106,20 @@ def plot_weights(
     fig.colorbar(image, ax=list(axes[:n]), shrink=0.8, label="weight")
     fig.suptitle(f"first-layer weights ({n} of {m} units): each column of W as a {h}×{wd} image")
     return fig
+
+
+def _first_dense_kernel(owner, fn: str) -> np.ndarray:
+    """The kernel of the first layer with a 2-D ``W`` in a model (or of the layer itself)."""
+    stack = [owner]
+    while stack:
+        item = stack.pop(0)
+        kernel = getattr(item, "params", {}).get("W")
+        if kernel is not None and np.ndim(kernel) == 2:
+            return kernel
+        stack[:0] = list(getattr(item, "layers", []))
+    built = all(getattr(layer, "built", True) for layer in getattr(owner, "layers", [owner]))
+    hint = "" if built else " The model is not built yet: fit it (or call model.build(input_shape)) first."
+    raise ValueError(
+        f"{fn} found no layer with a 2-D kernel W in the {type(owner).__name__} it was given.{hint} "
+        "Pass the kernel itself, e.g. model.layers[1].params['W']."
+    )

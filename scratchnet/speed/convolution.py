@@ -98,12 +98,22 @@ def max_pool_backward(dy: np.ndarray, xp: np.ndarray, y: np.ndarray, pool, strid
     ph, pw = pool
     sh, sw = strides
     _, ho, wo, _ = dy.shape
-    dxp = np.zeros(xp.shape, dtype=dy.dtype)
+    # Windows side by side (strides == pool, the usual 2x2/2) cover each input at most once: every offset's
+    # gradient can be written straight into its strided view, with no zero-filled array to add into first.
+    tiled = (sh, sw) == (ph, pw)
+    dxp = np.empty(xp.shape, dtype=dy.dtype) if tiled else np.zeros(xp.shape, dtype=dy.dtype)
+    if tiled:
+        dxp[:, ph * ho :], dxp[:, :, pw * wo :] = 0, 0  # the rows and columns no window reaches
     taken = np.zeros(y.shape, dtype=bool)  # windows whose maximum has been given its gradient
+    won = np.empty(y.shape, dtype=bool)
     for a in range(ph):
         for b in range(pw):
             rows, cols = slice(a, a + sh * ho, sh), slice(b, b + sw * wo, sw)
-            won = (xp[:, rows, cols, :] == y) & ~taken
+            np.equal(xp[:, rows, cols, :], y, out=won)
+            won &= ~taken
             taken |= won
-            dxp[:, rows, cols, :] += dy * won
+            if tiled:
+                np.multiply(dy, won, out=dxp[:, rows, cols, :])
+            else:
+                dxp[:, rows, cols, :] += dy * won
     return dxp
