@@ -89,7 +89,17 @@ def batchnorm_backward_graph(dy, x, gamma, eps):
     return dxmu + dmu / n, dgamma, dbeta
 
 
-exercises.check("batchnorm_backward", batchnorm_backward_graph)
+# Against scratchnet's layer (which writes the one-line form you will write below):
+gamma = rng.uniform(0.5, 2.0, size=3)
+layer = sn.layers.BatchNormalization(dtype="float64")
+layer(x, training=True)  # builds it
+layer.params["gamma"][...] = gamma
+layer(x, training=True)
+dy = rng.normal(size=x.shape)
+dx_layer = layer.backward(dy)
+dx_graph, dgamma_graph, _ = batchnorm_backward_graph(dy, x, gamma, 1e-3)
+print("largest |dx_graph - dx_layer|:        ", np.abs(dx_graph - dx_layer).max())
+print("largest |dgamma_graph - dgamma_layer|:", np.abs(dgamma_graph - layer.grads["gamma"]).max())
 
 # %% [markdown]
 # ## The backward in one line
@@ -122,7 +132,8 @@ def batchnorm_backward(dy, x, gamma, eps):
 exercises.check("batchnorm_backward", batchnorm_backward)
 
 # %% [markdown]
-# A mistake and its report: here the mean term is left out.
+# What the forgotten mean term looks like in numbers: the right `dx` of each feature sums to 0 over the batch;
+# without the mean term it does not.
 
 
 # %%
@@ -133,8 +144,8 @@ def forgot_the_mean(dy, x, gamma, eps):
     return inv * (dxhat - xhat * (dxhat * xhat).mean(axis=0)), (dy * xhat).sum(axis=0), dy.sum(axis=0)
 
 
-report = exercises.check("batchnorm_backward", forgot_the_mean)
-print(report.problems[0])
+print("right dx, summed over the batch:        ", dx_layer.sum(axis=0).round(12))
+print("without the mean term, summed the same: ", forgot_the_mean(dy, x, gamma, 1e-3)[0].sum(axis=0).round(3))
 
 # %% [markdown]
 # scratchnet's layer writes the one-line form (`scratchnet/layers/batch_normalization.py`); the gradient checker
