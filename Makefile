@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint format bench figures dist clean
+.PHONY: demo test check lint format bench peers figures dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ dist: $(STAMP)
 	cd $(DIST_VENV) && ./bin/python -c "import scratchnet, sys; sys.exit('dist-venv' not in scratchnet.__file__)"
 	cd $(DIST_VENV) && ./bin/python $(CURDIR)/examples/hello_world.py --epochs 50
 	@echo "dist/ is ready: $$(ls dist | tr '\n' ' ')"
+
+# scratchnet against Keras (TensorFlow CPU) and PyTorch (CPU). It builds its own venvs in benchmarks/.venvs (about
+# 2.5 GB, a few minutes the first time); none of it is a dependency of the project or part of `make test`.
+peers:
+	$(DATA_ENV) $(PYTHON) benchmarks/peers.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis build dist *.egg-info
