@@ -186,10 +186,16 @@ class _FrozenRandomness:
             g.bit_generator.state = s
 
 
+def _trainable_keys(layer) -> list[str]:
+    """The keys of ``params`` that get a gradient (all of them for a hand-written layer without the method)."""
+    return layer.trainable_keys() if hasattr(layer, "trainable_keys") else list(layer.params)
+
+
 def _to_float64(layer) -> None:
     """Turn a layer's parameters (and gradients) into float64 arrays, in place."""
     for key in list(layer.params):
         layer.params[key] = layer.params[key].astype(np.float64)
+    for key in _trainable_keys(layer):
         layer.grads[key] = np.zeros_like(layer.params[key])
     if layer.built:
         layer.dtype = np.dtype(np.float64)
@@ -251,7 +257,7 @@ def check_layer(
     analytic = {"x": dx, **getattr(layer, "grads", {})}
 
     checks = []
-    for name, array in [("x", x), *layer.params.items()]:
+    for name, array in [("x", x), *((key, layer.params[key]) for key in _trainable_keys(layer))]:
         problem = _shape_problem(name, analytic.get(name), array.shape)
         if problem:
             checks.append(ParamCheck.broken(name, array.shape, problem))
@@ -382,7 +388,7 @@ def check_model(
 
     rng = np.random.default_rng(seed)
     checks = []
-    for name, param, grad in zip(clone.weight_names, clone.parameter_arrays(), analytic, strict=True):
+    for name, param, grad in zip(clone.trainable_weight_names, clone.parameter_arrays(), analytic, strict=True):
         indices = _choose(param.size, max_checks, rng)
         checks.append(_compare(name, grad, _numeric_grad(loss, param, indices, eps), indices, param.shape))
     notes = []

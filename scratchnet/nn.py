@@ -12,6 +12,10 @@ keep one array between forward and backward. That works for every activation her
     softmax:  y = e^x / sum(e^x)   dx = y * (dy - sum(dy * y))  (sum over the last axis)
     linear:   y = x                dx = dy
 
+and for the activations of the later lessons (elu, selu, leaky_relu, softplus, softsign, hard_sigmoid,
+exponential) too. Two cannot: gelu and silu (swish) are not one-to-one, so their output does not tell their input;
+their backward takes ``x`` (listed in ``FROM_INPUT``, and the Activation layer keeps ``x`` for them).
+
 ``dy`` is ∂L/∂y and ``dx`` is ∂L/∂x, with the shape of ``y`` and ``x``.
 
 >>> import numpy as np
@@ -23,6 +27,7 @@ keep one array between forward and backward. That works for every activation her
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -30,25 +35,44 @@ import numpy as np
 from scratchnet.tape.tensor import Tensor, convert_to_tensor, record
 
 __all__ = [
+    "FROM_INPUT",
     "dropout",
+    "elu",
+    "elu_backward",
+    "exponential",
+    "exponential_backward",
+    "gelu",
+    "gelu_backward",
     "get",
     "get_activation",
+    "hard_sigmoid",
+    "hard_sigmoid_backward",
     "l2_loss",
+    "leaky_relu",
+    "leaky_relu_backward",
     "linear",
     "linear_backward",
     "log_softmax",
     "log_softmax_backward",
     "relu",
     "relu_backward",
+    "selu",
+    "selu_backward",
     "serialize",
     "sigmoid",
     "sigmoid_backward",
     "sigmoid_cross_entropy_with_logits",
+    "silu",
+    "silu_backward",
     "softmax",
     "softmax_backward",
     "softmax_cross_entropy_with_logits",
     "softplus",
+    "softplus_backward",
+    "softsign",
+    "softsign_backward",
     "sparse_softmax_cross_entropy_with_logits",
+    "swish",
     "tanh",
     "tanh_backward",
 ]
@@ -185,17 +209,6 @@ def linear(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def softplus(x, name=None):
-    """Softplus, a smooth ReLU: ``y = log(1 + exp(x))``, computed stably as ``logaddexp(0, x)``.
-
-    Backward:  dx = dy * sigmoid(x)
-    """
-    if isinstance(x, Tensor):
-        xv = x._value if x.dtype.kind == "f" else x._value.astype(np.float32)
-        return record(np.logaddexp(0, xv), (x,), lambda dy: (dy * sigmoid(xv),), "softplus")
-    return np.logaddexp(0, x)
-
-
 # --- TensorFlow's tf.nn losses and helpers, on tensors (recorded as one op each) --------------------------------
 def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None) -> Tensor:
     """Per-example ``-log softmax(z)[i, y_i]``, shape (N,), from integer labels and logits z (N, C).
@@ -278,6 +291,179 @@ def linear_backward(dy: np.ndarray, y: np.ndarray) -> np.ndarray:
     return dy
 
 
+def elu(x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Exponential linear unit: the identity for x > 0, a smooth curve towards -alpha below.
+
+    Forward:   y = x if x > 0 else alpha * (exp(x) - 1)     x: (...)  ->  y: (...)
+    """
+    # expm1 only of the non-positive part: exp of a large positive x would overflow in the branch not taken.
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+def elu_backward(dy: np.ndarray, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Backward of :func:`elu`, from its output ``y``.
+
+    Backward:  dx = dy * (1 if y > 0 else y + alpha)      (...)   below 0, d/dx alpha (e^x - 1) = alpha e^x = y + alpha
+    """
+    return np.where(y > 0, dy, dy * (y + alpha))
+
+
+# SELU's constants (Klambauer et al. 2017): with them, and lecun_normal weights, activations keep mean 0 and
+# variance 1 from layer to layer by themselves ("self-normalizing").
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+def selu(x: np.ndarray) -> np.ndarray:
+    """Scaled ELU: ``scale * elu(x, alpha)`` with the fixed SELU constants.
+
+    Forward:   y = scale * (x if x > 0 else alpha * (exp(x) - 1))     x: (...)  ->  y: (...)
+    """
+    return SELU_SCALE * elu(x, SELU_ALPHA)
+
+
+def selu_backward(dy: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Backward of :func:`selu`, from its output ``y``.
+
+    Backward:  dx = dy * (scale if y > 0 else y + scale * alpha)      (...)
+    """
+    return np.where(y > 0, dy * SELU_SCALE, dy * (y + SELU_SCALE * SELU_ALPHA))
+
+
+def leaky_relu(x: np.ndarray, negative_slope: float = 0.2) -> np.ndarray:
+    """ReLU that lets a little through below 0 (Keras's function default slope 0.2; the layer's is 0.3).
+
+    Forward:   y = x if x > 0 else negative_slope * x      x: (...)  ->  y: (...)
+    """
+    return np.where(x > 0, x, negative_slope * x)
+
+
+def leaky_relu_backward(dy: np.ndarray, y: np.ndarray, negative_slope: float = 0.2) -> np.ndarray:
+    """Backward of :func:`leaky_relu`, from its output ``y`` (same sign as x for a positive slope).
+
+    Backward:  dx = dy * (1 if y > 0 else negative_slope)      (...)   never exactly 0: no dead units
+    """
+    return np.where(y > 0, dy, negative_slope * dy)
+
+
+def softplus(x: np.ndarray) -> np.ndarray:
+    """A smooth ReLU, ``log(1 + exp(x))``, computed without overflow.
+
+    Forward:   y = log(1 + exp(x))      x: (...)  ->  y: (...)
+    """
+    if isinstance(x, Tensor):
+        return _on_tensor(softplus, softplus_backward, x, "softplus")
+    # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): exp only ever sees a non-positive number.
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def softplus_backward(dy: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Backward of :func:`softplus`, from its output ``y``: its derivative is sigmoid(x) = 1 - exp(-y).
+
+    Backward:  dx = dy * (1 - exp(-y))      (...)
+    """
+    return dy * -np.expm1(-y)
+
+
+def softsign(x: np.ndarray) -> np.ndarray:
+    """``x / (1 + |x|)``: tanh's shape, approached polynomially.
+
+    Forward:   y = x / (1 + |x|)        x: (...)  ->  y: (...)
+    """
+    return x / (1 + np.abs(x))
+
+
+def softsign_backward(dy: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Backward of :func:`softsign`, from its output ``y``: 1 / (1 + |x|)^2 = (1 - |y|)^2.
+
+    Backward:  dx = dy * (1 - |y|) ** 2     (...)
+    """
+    return dy * (1 - np.abs(y)) ** 2
+
+
+def hard_sigmoid(x: np.ndarray) -> np.ndarray:
+    """A piecewise-linear sigmoid, Keras 3's ``relu6(x + 3) / 6``.
+
+    Forward:   y = clip(x / 6 + 0.5, 0, 1)      x: (...)  ->  y: (...)
+    """
+    return np.clip(x / 6 + 0.5, 0, 1)
+
+
+def hard_sigmoid_backward(dy: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Backward of :func:`hard_sigmoid`, from its output ``y``.
+
+    Backward:  dx = dy / 6 where 0 < y < 1, else 0      (...)   flat (no gradient) outside [-3, 3]
+    """
+    return dy * ((y > 0) & (y < 1)) / 6
+
+
+def exponential(x: np.ndarray) -> np.ndarray:
+    """``exp(x)``, elementwise.
+
+    Forward:   y = exp(x)       x: (...)  ->  y: (...)
+    """
+    return np.exp(x)
+
+
+def exponential_backward(dy: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Backward of :func:`exponential`, from its output: exp is its own derivative.
+
+    Backward:  dx = dy * y      (...)
+    """
+    return dy * y
+
+
+def silu(x: np.ndarray) -> np.ndarray:
+    """Sigmoid linear unit, also called swish: ``x * sigmoid(x)``.
+
+    Forward:   y = x * sigmoid(x)       x: (...)  ->  y: (...)
+    """
+    return x * sigmoid(x)
+
+
+def silu_backward(dy: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Backward of :func:`silu`, from its *input* ``x`` (silu is not one-to-one below 0).
+
+    Backward:  s  = sigmoid(x)
+               dx = dy * (s + x * s * (1 - s))      (...)   the product rule
+    """
+    s = sigmoid(x)
+    return dy * (s + x * s * (1 - s))
+
+
+swish, swish_backward = silu, silu_backward
+
+# math.erf, one element at a time: NumPy has no erf, and GELU needs the exact one (Keras's default).
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _normal_cdf(x: np.ndarray) -> np.ndarray:
+    return (0.5 * (1.0 + _erf(x / math.sqrt(2.0)))).astype(x.dtype)
+
+
+def gelu(x: np.ndarray, approximate: bool = False) -> np.ndarray:
+    """Gaussian error linear unit: ``x * Phi(x)``, Phi the standard normal's cumulative distribution.
+
+    Forward:   y = x * Phi(x),   Phi(x) = (1 + erf(x / sqrt(2))) / 2         x: (...)  ->  y: (...)
+               (approximate=True: y = x / 2 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3))))
+
+    ``erf`` is ``math.erf`` applied element by element (NumPy has none): exact, but slower than the other
+    activations.
+    """
+    if approximate:
+        return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+    return x * _normal_cdf(x)
+
+
+def gelu_backward(dy: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Backward of :func:`gelu` (exact), from its *input* ``x`` (gelu is not one-to-one below 0).
+
+    Backward:  dx = dy * (Phi(x) + x * phi(x)),   phi(x) = exp(-x^2 / 2) / sqrt(2 pi)      (...)
+    """
+    pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+    return dy * (_normal_cdf(x) + x * pdf)
+
+
 # name -> (forward, backward). The Activation layer looks activations up here, by name or by function,
 # so `Dense(10, activation="softmax")` and `Dense(10, activation=nn.softmax)` build the same layer.
 ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
@@ -286,7 +472,20 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
     "tanh": (tanh, tanh_backward),
     "softmax": (softmax, softmax_backward),
     "linear": (linear, linear_backward),
+    "elu": (elu, elu_backward),
+    "selu": (selu, selu_backward),
+    "leaky_relu": (leaky_relu, leaky_relu_backward),
+    "softplus": (softplus, softplus_backward),
+    "softsign": (softsign, softsign_backward),
+    "hard_sigmoid": (hard_sigmoid, hard_sigmoid_backward),
+    "exponential": (exponential, exponential_backward),
+    "gelu": (gelu, gelu_backward),
+    "silu": (silu, silu_backward),
+    "swish": (swish, swish_backward),
 }
+
+#: The activations whose backward takes the forward's input ``x`` instead of its output ``y``.
+FROM_INPUT = frozenset({"gelu", "silu", "swish"})
 
 
 def get(identifier: str | Callable | None) -> Callable:
@@ -308,8 +507,8 @@ def get_activation(identifier: str | Callable | None) -> tuple[str, Callable, Ca
     """Resolve an activation given as a name, a function from this module, or None.
 
     Args:
-        identifier: ``'relu'``, ``'softmax'``, ``'sigmoid'``, ``'tanh'``, ``'linear'``, one of those
-            functions (``scratchnet.nn.relu``), or None (= linear).
+        identifier: a name of ``ACTIVATIONS`` (``'relu'``, ``'softmax'``, ``'selu'``, ``'gelu'``, ...), one of
+            those functions (``scratchnet.nn.relu``), or None (= linear).
 
     Returns:
         ``(name, forward, backward)``.
@@ -328,6 +527,10 @@ def get_activation(identifier: str | Callable | None) -> tuple[str, Callable, Ca
     for name, (forward, backward) in ACTIVATIONS.items():
         if identifier is forward:
             return name, forward, backward
+    if getattr(identifier, "__name__", None) in ACTIVATIONS and getattr(identifier, "__module__", "").startswith(
+        ("keras", "tensorflow")
+    ):  # keras.activations.selu, handed over as a function: the same activation by name
+        return (identifier.__name__, *ACTIVATIONS[identifier.__name__])
     raise ValueError(
         "An activation must come with its backward, so scratchnet accepts the names "
         f"{sorted(ACTIVATIONS)} or the matching functions from scratchnet.nn. "

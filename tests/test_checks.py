@@ -64,10 +64,11 @@ def test_fractional_labels_given_to_the_sparse_loss():
 def test_missing_flatten_when_the_model_builds_on_data():
     x, y = images()
     model = compiled(sn.Sequential([layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")]))
+    # Dense works on the last axis, as Keras's: the model builds, and the loss sees (N, 28, 10) predictions.
     message = raised(ValueError, model.fit, x, y, verbose=0)
-    assert message.startswith("Dense expected inputs of shape (batch, features).")
-    assert "Received: input_shape=(None, 28, 28)." in message
-    assert f"Did you forget a Flatten() layer before '{model.layers[0].name}'?" in message
+    assert message.startswith("SparseCategoricalCrossentropy expected predictions of shape (batch, num_classes).")
+    assert "Received: y_pred.shape=(8, 28, 10)." in message
+    assert "did you forget a Flatten() layer before the first Dense" in message
 
 
 def test_missing_flatten_in_a_model_built_for_vectors():

@@ -48,6 +48,14 @@ NOT_YET = {
     "chollet2_ch07_functional_multi_io": "a subclassed model called on a dict of inputs, returning a tuple of outputs",
     "keras_guide_subclassing_layers_models": "tf.random_normal_initializer(); then tf.Variable attributes as weights",
     "tf_guide_autodiff": "tf.image.adjust_contrast (the guide's example of an op without a gradient)",
+    # The sequence programs (issue 17): their layers exist; what stopped them first was data tooling.
+    "chollet2_ch10_rnn_dropout": "keras.utils.timeseries_dataset_from_array",
+    "chollet2_ch10_timeseries": "keras.utils.timeseries_dataset_from_array",
+    "course_c3w2_imdb_embedding": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
+    "course_c3w2_sarcasm_embedding": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
+    "course_c3w3_imdb_gru_lstm_conv1d": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
+    "course_c3w3_sarcasm_bilstm": "keras.preprocessing.text.Tokenizer (no scratchnet.preprocessing)",
+    "geron2_ch15_rnn_forecasting": "SimpleRNN(input_shape=[None, 1]): a time axis of any length (None), refused",
 }
 
 

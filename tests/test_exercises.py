@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pytest
 from test_exercises_convolutions import RIGHT as CONVOLUTIONS_RIGHT
+from test_exercises_recurrent import RIGHT as RECURRENT_RIGHT
 from test_exercises_tape import RIGHT as TAPE_RIGHT
 
 import scratchnet as sn
@@ -60,8 +61,9 @@ RIGHT = {
 
 def test_every_registered_exercise_has_a_right_answer_here():
     assert set(RIGHT) <= set(exercises.names())
-    # The convolution exercises have theirs in test_exercises_convolutions.py, the tape's in test_exercises_tape.py.
-    assert set(exercises.names()) == set(RIGHT) | set(CONVOLUTIONS_RIGHT) | set(TAPE_RIGHT), (
+    # The convolution exercises have theirs in test_exercises_convolutions.py, the tape's in test_exercises_tape.py,
+    # lessons 8 and 9's in test_exercises_recurrent.py.
+    assert set(exercises.names()) == set(RIGHT) | set(CONVOLUTIONS_RIGHT) | set(TAPE_RIGHT) | set(RECURRENT_RIGHT), (
         "a new exercise needs a right answer (and its mistakes) in this file"
     )
 

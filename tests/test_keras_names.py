@@ -316,7 +316,7 @@ def test_mean_absolute_error_keeps_float32_and_is_registered():
     [
         (sn, "applications", "no pretrained models"),
         (sn, "TextVectorization", "scratchnet has Input, Model, Sequential"),
-        (sn.layers, "LSTM", "Dense, Dot, Dropout, Flatten"),
+        (sn.layers, "MultiHeadAttention", "Dense, Dot, Dropout"),
         (sn.optimizers, "Ftrl", "SGD, Adam, RMSprop, Adagrad"),
         (sn.metrics, "AUC", "RootMeanSquaredError"),
         (sn.callbacks, "TensorBoard", "ModelCheckpoint"),
@@ -396,3 +396,15 @@ def test_a_layer_written_the_keras_way_with_call_runs_its_call():
 
     out = np.asarray(MCDropout(0.5)(np.ones((4, 50))))
     assert set(np.unique(out)) == {0.0, 2.0}  # dropping at inference too: Monte Carlo dropout
+
+
+def test_from_import_of_a_missing_layer_keeps_the_one_line_message():
+    with pytest.raises(ImportError) as info:
+        from scratchnet.layers import MultiHeadAttention  # noqa: F401
+    message = str(info.value)
+    assert message.startswith("cannot import name 'MultiHeadAttention' from 'scratchnet.layers': scratchnet's layers")
+    assert "BatchNormalization" in message and "\n" not in message
+    with pytest.raises(ImportError, match="scratchnet's layers are"):
+        from scratchnet.layers import Dense, StringLookup  # noqa: F401
+    assert not hasattr(sn.layers, "MultiHeadAttention")
+    assert getattr(sn.layers, "MultiHeadAttention", None) is None

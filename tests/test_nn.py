@@ -166,11 +166,9 @@ def test_get_activation_none_is_linear():
 
 
 def test_unknown_activation():
-    message = raised(ValueError, layers.Dense, 3, activation="gelu")
-    assert message == (
-        "Unknown activation. Expected one of ['linear', 'relu', 'sigmoid', 'softmax', 'tanh']. "
-        "Received: activation='gelu'."
-    )
+    message = raised(ValueError, layers.Dense, 3, activation="gelus")
+    assert message.startswith("Unknown activation. Expected one of ['elu', 'exponential', 'gelu', ")
+    assert message.endswith("'tanh']. Received: activation='gelus'.")
 
 
 def test_activation_without_a_backward():

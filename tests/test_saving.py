@@ -487,7 +487,7 @@ def test_loading_a_missing_file_or_a_folder_names_it(tmp_path, monkeypatch):
 
 
 # --- custom layers, as Keras loads them --------------------------------------------------------------------------
-class LeakyReLU(layers.Layer):
+class MyLeakyReLU(layers.Layer):
     """A learner's own layer: y = x if x > 0 else alpha * x."""
 
     def __init__(self, alpha=0.3, **kwargs):
@@ -507,7 +507,7 @@ class LeakyReLU(layers.Layer):
 
 def custom_model():
     x, y = blobs()
-    model = sn.Sequential([layers.Dense(8, input_shape=(6,)), LeakyReLU(alpha=0.1), layers.Dense(3, "softmax")])
+    model = sn.Sequential([layers.Dense(8, input_shape=(6,)), MyLeakyReLU(alpha=0.1), layers.Dense(3, "softmax")])
     model.compile("adam", "sparse_categorical_crossentropy", ["accuracy"])
     model.fit(x, y, epochs=1, verbose=0)
     return model, x
@@ -516,8 +516,8 @@ def custom_model():
 def test_load_model_rebuilds_a_custom_layer_from_custom_objects(tmp_path):
     model, x = custom_model()
     model.save(tmp_path / "custom.npz")
-    loaded = load_model(tmp_path / "custom.npz", custom_objects={"LeakyReLU": LeakyReLU})
-    assert isinstance(loaded.layers[1], LeakyReLU) and loaded.layers[1].alpha == 0.1
+    loaded = load_model(tmp_path / "custom.npz", custom_objects={"MyLeakyReLU": MyLeakyReLU})
+    assert isinstance(loaded.layers[1], MyLeakyReLU) and loaded.layers[1].alpha == 0.1
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
 
 
@@ -528,16 +528,16 @@ def test_without_custom_objects_the_error_names_the_class_and_both_ways_forward(
     with pytest.raises(ValueError) as info:
         load_model(path)
     assert_clear(
-        str(info.value), "'LeakyReLU'", "custom_objects={'LeakyReLU': LeakyReLU}", f"model.load_weights('{path}')"
+        str(info.value), "'MyLeakyReLU'", "custom_objects={'MyLeakyReLU': MyLeakyReLU}", f"model.load_weights('{path}')"
     )
 
 
 def test_custom_objects_must_map_names_to_classes(tmp_path):
     path = _saved(tmp_path)
     with pytest.raises(TypeError, match="must be a class, not an instance"):
-        load_model(path, custom_objects={"LeakyReLU": LeakyReLU()})
+        load_model(path, custom_objects={"MyLeakyReLU": MyLeakyReLU()})
     with pytest.raises(TypeError, match="a dict from class name to class"):
-        load_model(path, custom_objects=[LeakyReLU])
+        load_model(path, custom_objects=[MyLeakyReLU])
 
 
 # --- trap 6: more than 1,000 weight arrays keep their order --------------------------------------------------------

@@ -184,7 +184,7 @@ class LayerStats(Callback):
         else:
             stats["loss"].append(math.nan)
 
-        names = model.weight_names
+        names = model.trainable_weight_names
         before = self._before if self._before_step + 1 == _iterations(model) else None
         for i, ((layer, key), weight) in enumerate(zip(net.parameter_slots(), model.parameter_arrays(), strict=True)):
             name = names[i]

@@ -21,7 +21,7 @@ inputs, an answer that comes back float64 gets a note.
 ``exercises.check_layer(MyLayer)`` grades a whole layer (alone, inside a model, and training).
 An answer that calls scratchnet's own implementation is refused: the exercise is to write it.
 To add an exercise, build an :class:`Exercise` and :func:`register` it (see ``basics.py``, ``optimizers.py``,
-``convolutions.py``, ``pooling.py``, ``tape.py``).
+``convolutions.py``, ``pooling.py``, ``tape.py``, ``normalization.py``, ``recurrent.py``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ from collections.abc import Callable
 
 from scratchnet.exercises import basics as _basics  # noqa: F401  (importing registers the exercises)
 from scratchnet.exercises import convolutions as _convolutions  # noqa: F401
+from scratchnet.exercises import normalization as _normalization  # noqa: F401
 from scratchnet.exercises import optimizers as _optimizers  # noqa: F401
 from scratchnet.exercises import pooling as _pooling  # noqa: F401
+from scratchnet.exercises import recurrent as _recurrent  # noqa: F401
 from scratchnet.exercises import tape as _tape  # noqa: F401
 from scratchnet.exercises._core import EXERCISES, Exercise, Report, get, register
 from scratchnet.exercises._core import check as _check

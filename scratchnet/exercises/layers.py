@@ -114,9 +114,8 @@ def _contract(layer, x, rng, report: Report) -> bool:
         got = None if dx is None else np.shape(dx)
         report.fail(f"backward must return dx with the shape of x, {x.shape}. Received: {got}.")
         return False
-    if set(layer.grads) != set(layer.params) or any(
-        np.shape(layer.grads[k]) != layer.params[k].shape for k in layer.params
-    ):
+    trainable = layer.trainable_keys() if hasattr(layer, "trainable_keys") else list(layer.params)
+    if set(layer.grads) != set(trainable) or any(np.shape(layer.grads[k]) != layer.params[k].shape for k in trainable):
         shapes = {k: np.shape(v) for k, v in layer.grads.items()}
         report.fail(
             "grads must have the keys and shapes of params: "

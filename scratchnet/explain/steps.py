@@ -37,6 +37,16 @@ _ACTIVATIONS = {
     "tanh": ("tanh(z)", "dy * (1 - y * y)", "small where the tanh is flat (y near -1 or 1)"),
     "softmax": ("softmax(z)", "y * (dy - (dy * y).sum(-1, keepdims=True))", "the softmax Jacobian, row by row"),
     "linear": ("z", "dy", "linear: nothing to undo"),
+    "elu": ("elu(z)", "dy * where(y > 0, 1, y + 1)", "below 0 the slope is y + 1, never exactly 0"),
+    "selu": ("selu(z)", "dy * where(y > 0, scale, y + scale * alpha)", "the elu's slope, scaled"),
+    "leaky_relu": ("leaky_relu(z)", "dy * where(y > 0, 1, 0.2)", "a little passes where the unit is off"),
+    "softplus": ("softplus(z)", "dy * (1 - exp(-y))", "sigmoid(z), written with y"),
+    "softsign": ("softsign(z)", "dy * (1 - |y|) ** 2", "small where the softsign is flat"),
+    "hard_sigmoid": ("hard_sigmoid(z)", "dy * (0 < y < 1) / 6", "none where it is clipped"),
+    "exponential": ("exp(z)", "dy * y", "exp is its own derivative"),
+    "gelu": ("z * Phi(z)", "dy * (Phi(z) + z * phi(z))", "from z, not y: gelu is not one-to-one"),
+    "silu": ("z * sigmoid(z)", "dy * (s + z * s * (1 - s))", "the product rule, from z"),
+    "swish": ("z * sigmoid(z)", "dy * (s + z * s * (1 - s))", "the product rule, from z"),
 }
 
 # Each loss as its docstring writes it: (forward, backward) on the model's output, p (probabilities) or z (logits,
@@ -143,8 +153,10 @@ def _forward_generic(layer: Layer, x: np.ndarray, out: _Printer, seen: _Seen, de
     for text in _docstring_block(type(layer), "Forward"):
         out.line("    " + "  " * depth + text)
     out.layer_line(depth, "y = layer.forward(x)", f"{_shape(x)} -> {_shape(y)}", "")
+    trainable = set(layer.trainable_keys()) if hasattr(layer, "trainable_keys") else set(layer.params)
     for key, p in layer.params.items():
-        out.layer_line(depth, f"{key}", _shape(p), f"parameter, ‖{key}‖ = {_num(_norm(p))}")
+        kind = "parameter" if key in trainable else "non-trainable (no gradient)"
+        out.layer_line(depth, f"{key}", _shape(p), f"{kind}, ‖{key}‖ = {_num(_norm(p))}")
     seen.window = _window(y)
     out.values("y", y, seen.window, depth)
     return y

@@ -166,6 +166,42 @@ LESSONS: tuple[Lesson, ...] = (
         ),
         guide="convolution-and-pooling",
     ),
+    Lesson(
+        stem="08_batch_normalization",
+        title="Batch normalization by hand",
+        minutes=35,
+        objectives=(
+            "write BatchNormalization's training forward: each feature's mean and biased variance over the batch",
+            "go back through its computation graph, then write the one-line backward, and say what each term is",
+            "explain the moving statistics, and why a batch of one gives the same output in training mode",
+            "read what batch normalization does to dead ReLUs and update ratios in LayerStats",
+        ),
+        exercises=("batchnorm_forward", "batchnorm_backward"),
+        questions=(
+            "Why does every dx of a feature depend on every dy of that feature, and why do they sum to zero?",
+            "Why is a bias before BatchNormalization useless, and what does its gradient look like?",
+            "What goes wrong at inference if the moving averages were never updated?",
+        ),
+        data=None,
+    ),
+    Lesson(
+        stem="09_backprop_through_time",
+        title="Backprop through time",
+        minutes=40,
+        objectives=(
+            "write a SimpleRNN step forward and backward, tanh's derivative taken from its output",
+            "write the loop over time backward: the carry of dh to the previous step, the weights' gradients summed",
+            "show vanishing and exploding gradients with numbers, and clip a gradient by its norm",
+            "write an LSTM step in Keras's gate order, and say why its cell state remembers longer",
+        ),
+        exercises=("rnn_step_forward", "rnn_step_backward", "rnn_backward", "lstm_step_forward"),
+        questions=(
+            "Which steps' dx are still right when the carry is dropped, and why?",
+            "Why does clipping help with exploding gradients but not with vanishing ones?",
+            "What would a forget gate stuck at 0 do to an LSTM's memory and its gradients?",
+        ),
+        data=None,
+    ),
 )
 
 

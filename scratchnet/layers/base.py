@@ -2,8 +2,9 @@
 
 Every layer in ``scratchnet.layers`` follows it, and so can yours:
 
-    params: dict[str, ndarray]   trainable arrays, e.g. {"W": (D, M), "b": (M,)}; {} if none
-    grads:  dict[str, ndarray]   same keys and shapes; set by each backward()
+    params: dict[str, ndarray]   the layer's weight arrays in Keras order, e.g. {"W": (D, M), "b": (M,)}; {} if none
+    non_trainable: set[str]      keys of params the optimizer leaves alone (BatchNorm's moving statistics)
+    grads:  dict[str, ndarray]   one per trainable key, same shape; set by each backward()
     build(input_shape, rng, dtype)      lazy, on first use; input_shape excludes the batch axis
     forward(x, training=False) -> y     caches what backward needs
     backward(dy) -> dx                  dy = ∂L/∂y, returns dx = ∂L/∂x and fills grads
@@ -50,6 +51,12 @@ def _unique_name(prefix: str) -> str:
 
 
 def _shape_tuple(who: str, input_shape) -> tuple[int, ...]:
+    if isinstance(input_shape, (list, tuple)) and len(input_shape) > 1 and any(d is None for d in input_shape):
+        raise ValueError(
+            f"{who}: every axis of input_shape needs its size in scratchnet; an axis of any length (None) is not "
+            f"supported yet. Received: input_shape={input_shape!r}. For sequences, give their length, e.g. "
+            "input_shape=(50, 1) for windows of 50 steps of one value (and pad or cut the sequences to it)."
+        )
     try:
         shape = tuple(int(d) for d in input_shape)
     except (TypeError, ValueError):
@@ -125,6 +132,10 @@ class Layer:
         self.input_shape = None if input_shape is None else _shape_tuple(type(self).__name__, input_shape)
         self.dtype = None if dtype is None else np.dtype(dtype)
         self.params: dict[str, np.ndarray] = {}
+        # Keys of params that gradient descent never touches: no gradient, no optimizer slot, counted as
+        # "Non-trainable params" in summary(), but saved, loaded and listed by get_weights() like the others.
+        # BatchNormalization's moving statistics are the example; a frozen layer (trainable=False) is another.
+        self.non_trainable: set[str] = set()
         self.grads: dict[str, np.ndarray] = {}
         self.built = False
         # The model sets this to False on layers whose dx nobody reads (the first trainable layer: its dx would
@@ -145,6 +156,14 @@ class Layer:
     def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """Shape of one output example for one input example of ``input_shape`` (no batch axes)."""
         return tuple(input_shape)
+
+    #: The padding mask (N, T) of the sequence coming in, set by a Sequential model before ``forward`` when a layer
+    #: before made one (``Embedding(mask_zero=True)``); None otherwise. Layers that honour it read it in forward.
+    input_mask: np.ndarray | None = None
+
+    def compute_mask(self, mask: np.ndarray | None) -> np.ndarray | None:
+        """The mask the next layer receives, given this layer's ``input_mask``: by default none (it stops here)."""
+        return None
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must implement forward(x, training=False).")
@@ -209,26 +228,39 @@ class Layer:
 
     @property
     def weights(self) -> list[np.ndarray]:
-        """The parameter arrays themselves, in Keras order (kernel, then bias); ``[]`` before the layer is built."""
+        """The weight arrays themselves (trainable or not), in Keras order (kernel, then bias); ``[]`` if not built."""
         return list(self.params.values())
 
     @property
     def trainable_variables(self) -> list:
-        """The parameters as Variables that alias them (``scratchnet.tape.variable.LayerVariable``), Keras order."""
+        """The trainable parameters as Variables that alias them (``scratchnet.tape.variable.LayerVariable``), in
+        Keras order."""
+        return [v for v in self.variables if v.trainable]
+
+    @property
+    def variables(self) -> list:
+        """Keras's ``layer.variables``: every weight as a Variable that aliases it (``name``, ``path``,
+        ``trainable``, ``numpy()``), trainable or not, in Keras order."""
         from scratchnet.tape.variable import layer_variables
 
         return layer_variables(self)
 
     @property
-    def variables(self) -> list:
-        return self.trainable_variables
-
-    @property
     def non_trainable_variables(self) -> list:
-        return []
+        return [v for v in self.variables if not v.trainable]
+
+    def trainable_keys(self) -> list[str]:
+        """The keys of ``params`` the optimizer updates (and ``backward`` fills ``grads`` for), in Keras order."""
+        if not getattr(self, "trainable", True):  # a frozen layer: every weight stays as it is
+            return []
+        return [key for key in self.params if key not in self.non_trainable]
 
     def count_params(self) -> int:
+        """Every weight, trainable or not (as Keras's ``count_params``)."""
         return sum(p.size for p in self.params.values())
+
+    def count_trainable_params(self) -> int:
+        return sum(self.params[key].size for key in self.trainable_keys())
 
     def multiply_adds(self, input_shape) -> int:
         """Multiply-adds of this layer's largest matmul for one example (0 for a layer without one).

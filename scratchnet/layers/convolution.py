@@ -361,8 +361,8 @@ class Conv2D(Layer):
             "padding": self.padding,
             "activation": self.activation.activation_name,
             "use_bias": self.use_bias,
-            "kernel_initializer": self.kernel_initializer,
-            "bias_initializer": self.bias_initializer,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
             **regularizers.config_entries(self.regularizers),
         }
 

@@ -25,7 +25,7 @@ __all__ = ["Dense", "Dropout", "Flatten", "Lambda", "Reshape"]
 class Dense(Layer):
     """A fully connected layer, ``y = activation(x @ W + b)``.
 
-    Forward:   z  = x @ W + b          x: (N, D)  W: (D, M)  b: (M,)  ->  z: (N, M)
+    Forward:   z  = x @ W + b          x: (N, D)  W: (D, M)  b: (M,)  ->  z: (N, M)   (on (N, T, D): the last axis)
                y  = activation(z)      (N, M)
     Backward:  dz = activation_backward(dy, y)     (N, M)   (the Activation step; identity when linear)
                dW = x.T @ dz           (D, M)   W is shared by every example, so its gradient sums over the batch
@@ -80,13 +80,12 @@ class Dense(Layer):
 
     def build(self, input_shape, rng, dtype):
         input_shape = tuple(input_shape)
-        if len(input_shape) != 1:
+        if len(input_shape) < 1:
             raise ValueError(
-                f"Dense expected inputs of shape (batch, features). Received: input_shape={(None, *input_shape)}. "
-                f"Did you forget a Flatten() layer before '{self.name}'?"
+                f"Dense expected inputs of shape (batch, features). Received: input_shape={(None, *input_shape)}."
             )
         super().build(input_shape, rng, dtype)
-        (d,) = input_shape
+        d = input_shape[-1]  # on (N, T, D) a Dense works on the last axis, the same W at every step (as Keras)
         self.params = {"W": self._kernel_init((d, self.units), rng, self.dtype)}
         if self.use_bias:
             self.params["b"] = self._bias_init((self.units,), rng, self.dtype)
@@ -112,10 +111,10 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         self._check_built("forward")
-        if x.ndim != 2 or x.shape[1] != self.input_shape[0]:
-            hint = " Did you forget a Flatten() layer?" if x.ndim > 2 else ""
+        if x.shape[1:] != self.input_shape:
+            hint = " Did you forget a Flatten() layer?" if x.ndim > len(self.input_shape) + 1 else ""
             raise ValueError(
-                f"Dense '{self.name}' expected inputs of shape (batch, {self.input_shape[0]}). "
+                f"Dense '{self.name}' expected inputs of shape (batch, {', '.join(map(str, self.input_shape))}). "
                 f"Received: x.shape={x.shape}.{hint}"
             )
         self.x = x
@@ -130,6 +129,8 @@ class Dense(Layer):
 
     def backward_linear(self, dz: np.ndarray) -> np.ndarray | None:
         """Backward through ``z = x @ W + b`` alone, given ``dz`` = ∂L/∂z (the fused gradient starts here)."""
+        if self.x.ndim > 2:  # (N, T, D): every step is one more row of the same matmul
+            return self._backward_last_axis(dz)
         if speed.enabled():
             return speed.dense_backward_into(self, dz)  # the same three lines, written into the model's dθ
         self.grads["W"] = self.x.T @ dz
@@ -139,14 +140,22 @@ class Dense(Layer):
             return None
         return dz @ self.params["W"].T
 
+    def _backward_last_axis(self, dz: np.ndarray) -> np.ndarray | None:
+        """Backward on (N, ..., D) inputs: the leading axes flattened into rows, W shared by all of them."""
+        d = self.x.shape[-1]
+        self.grads["W"] = self.x.reshape(-1, d).T @ dz.reshape(-1, self.units)
+        if self.use_bias:
+            self.grads["b"] = dz.reshape(-1, self.units).sum(axis=0)
+        return dz @ self.params["W"].T if self.needs_input_grad else None
+
     def get_config(self):
         return {
             **super().get_config(),
             "units": self.units,
             "activation": self.activation.activation_name,
             "use_bias": self.use_bias,
-            "kernel_initializer": self.kernel_initializer,
-            "bias_initializer": self.bias_initializer,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
             **regularizers.config_entries(self.regularizers),
         }
 
@@ -202,6 +211,9 @@ class Dropout(Layer):
     def build(self, input_shape, rng, dtype):
         super().build(input_shape, rng, dtype)
         self.rng = rng if self.seed is None else np.random.default_rng(self.seed)
+
+    def compute_mask(self, mask):
+        return mask  # dropping values does not change which steps are padding
 
     def forward(self, x, training=False):
         self.training = training and self.rate > 0

@@ -73,6 +73,15 @@ class SparseCategoricalCrossentropy(_CrossentropyBase):
     def validate(self, y_true, y_pred_shape):
         y_true = super().validate(y_true, y_pred_shape)
         who = type(self).__name__
+        if len(y_pred_shape) > 2:
+            # Dense works on the last axis (as Keras's): images (N, 28, 28) through Dense layers come out
+            # (N, 28, 10), one prediction per row of pixels. Almost always a forgotten Flatten.
+            raise ValueError(
+                f"{who} expected predictions of shape (batch, num_classes). Received: y_pred.shape="
+                f"{tuple(y_pred_shape)}. A Dense layer works on the last axis of its input, so examples of shape "
+                f"{tuple(y_pred_shape[1:-1])} + (features,) keep their leading axes: did you forget a Flatten() "
+                "layer before the first Dense (or return_sequences=False on the last recurrent layer)?"
+            )
         if len(y_pred_shape) != 2:
             raise ValueError(
                 f"{who} expected predictions of shape (batch, num_classes). Received: y_pred.shape="

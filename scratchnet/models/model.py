@@ -93,12 +93,26 @@ class Model(KerasSteps, Trainer, Layer):
 
     # --- parameters ---------------------------------------------------------------------------------------------
     def parameter_slots(self) -> list[tuple[Layer, str]]:
-        """``(layer, key)`` of every parameter, in Keras order: layer by layer, kernel before bias."""
+        """``(layer, key)`` of every trainable parameter, in Keras order: layer by layer, kernel before bias.
+
+        These are what the optimizer updates; non-trainable weights (a layer's ``non_trainable`` keys, such as
+        BatchNormalization's moving statistics) are left out here and listed by :meth:`weight_slots`.
+        """
         slots = []
         for layer in self.layers:
             if isinstance(layer, Model):
                 slots += layer.parameter_slots()
             elif hasattr(layer, "weight_slots"):  # a layer written Keras's way: its weights and its layers' weights
+                slots += layer.weight_slots()
+            else:
+                slots += [(layer, key) for key in layer.trainable_keys()]
+        return slots
+
+    def weight_slots(self) -> list[tuple[Layer, str]]:
+        """``(layer, key)`` of every weight, trainable or not, in Keras order (what get_weights and save list)."""
+        slots = []
+        for layer in self.layers:
+            if isinstance(layer, Model) or hasattr(layer, "weight_slots"):
                 slots += layer.weight_slots()
             else:
                 slots += [(layer, key) for key in layer.params]
@@ -122,39 +136,55 @@ class Model(KerasSteps, Trainer, Layer):
 
     @property
     def weights(self) -> list:
-        """Keras's name for :attr:`trainable_weights` (scratchnet has no non-trainable weights)."""
-        return self.trainable_weights
+        """Every weight as a Variable that aliases it, trainable or not, in Keras order (layer by layer)."""
+        return self._variables(self.weight_slots())
 
     @property
     def trainable_weights(self) -> list:
-        """Every parameter as a Variable that aliases it, Keras order (the same as :attr:`trainable_variables`)."""
+        """Every trainable parameter as a Variable that aliases it, Keras order (= :attr:`trainable_variables`)."""
         return self.trainable_variables
 
+    @property
+    def non_trainable_weights(self) -> list:
+        """The weights gradient descent leaves alone (BatchNormalization's moving mean and variance), as Variables."""
+        return self.non_trainable_variables
+
     def parameter_arrays(self) -> list[np.ndarray]:
-        """The parameter arrays themselves (not copies), in Keras order: what the optimizer updates in place."""
+        """The trainable arrays themselves (not copies), in Keras order: what the optimizer updates in place."""
         return [layer.params[key] for layer, key in self.parameter_slots()]
+
+    def weight_arrays(self) -> list[np.ndarray]:
+        """Every weight array itself (not a copy), trainable or not, in Keras order: what get_weights copies."""
+        return [layer.params[key] for layer, key in self.weight_slots()]
+
+    def _variables(self, slots) -> list:
+        # The same Variable objects on every call: one per (layer, key), made by the layer.
+        layers = {id(layer): layer for layer, _ in slots}.values()
+        by_slot = {(id(v.layer), v.key): v for layer in layers for v in layer.variables}
+        return [by_slot[(id(layer), key)] for layer, key in slots]
 
     @property
     def trainable_variables(self) -> list:
-        """Every parameter as a Variable that aliases it, in Keras order: what ``tape.gradient`` and
+        """Every trainable parameter as a Variable that aliases it, in Keras order: what ``tape.gradient`` and
         ``optimizer.apply_gradients`` take in a custom training loop (the same objects on every call)."""
-        slots = self.parameter_slots()
-        cached = self.__dict__.get("_variables_cache")
-        if cached is None or cached[0] != slots:  # the same Variable objects every time, made once per slot
-            cached = (slots, [v for layer, key in slots for v in layer.trainable_variables if v.key == key])
-            self.__dict__["_variables_cache"] = cached
-        return list(cached[1])
+        return self._variables(self.parameter_slots())
 
     @property
     def variables(self) -> list:
-        return self.trainable_variables
+        return self.weights
 
     @property
     def non_trainable_variables(self) -> list:
-        return []
+        trainable = {(id(layer), key) for layer, key in self.parameter_slots()}
+        return self._variables([(lay, k) for lay, k in self.weight_slots() if (id(lay), k) not in trainable])
 
     @property
     def weight_names(self) -> list[str]:
+        """``'layer_name/key'`` for each of :meth:`weight_arrays`."""
+        return [f"{layer.name}/{key}" for layer, key in self.weight_slots()]
+
+    @property
+    def trainable_weight_names(self) -> list[str]:
         """``'layer_name/key'`` for each of :meth:`parameter_arrays`."""
         return [f"{layer.name}/{key}" for layer, key in self.parameter_slots()]
 
@@ -166,9 +196,12 @@ class Model(KerasSteps, Trainer, Layer):
     def count_params(self) -> int:
         return sum(layer.count_params() for layer in self.layers)
 
+    def count_trainable_params(self) -> int:
+        return sum(layer.count_trainable_params() for layer in self.layers)
+
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of all parameters in Keras order: ``[W1, b1, W2, b2, ...]``."""
-        return [w.copy() for w in self.parameter_arrays()]
+        """Copies of all weights in Keras order: ``[W1, b1, W2, b2, ...]`` (non-trainable ones included)."""
+        return [w.copy() for w in self.weight_arrays()]
 
     def set_weights(self, weights) -> None:
         """Copy ``weights`` (Keras order, as from :meth:`get_weights`) into the model, in place.
@@ -176,7 +209,7 @@ class Model(KerasSteps, Trainer, Layer):
         Every shape is checked before anything is written, so a mismatch leaves the model unchanged.
         """
         self.check_built("set_weights")
-        weights, own, names = list(weights), self.parameter_arrays(), self.weight_names
+        weights, own, names = list(weights), self.weight_arrays(), self.weight_names
         if len(weights) != len(own):
             raise ValueError(
                 f"Model '{self.name}' has {len(own)} weight arrays ({', '.join(names)}). "
@@ -193,10 +226,21 @@ class Model(KerasSteps, Trainer, Layer):
 
     def optimizer_arrays(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """The arrays the optimizer updates, and their gradients: each layer's own, or one flat θ and dθ."""
-        if speed.enabled():
+        if speed.enabled() and not self.optimizer.clips_each_array:  # clipnorm needs the arrays one by one
             return speed.flat_parameters(self)  # [θ], [dθ]: the whole model in one vector each
         speed.separate_parameters(self)
         return self.parameter_arrays(), self.gradients
+
+    def cast_inputs(self, x: np.ndarray) -> np.ndarray:
+        """``x`` in the model's dtype, except word indices going into an Embedding first: they stay integers."""
+        dtype = getattr(x, "dtype", None)  # several inputs (a graph's ArrayList) have none: each is cast
+        if (
+            dtype is not None
+            and np.issubdtype(dtype, np.integer)
+            and any(getattr(la, "takes_indices", False) for la in self.layers[:2])
+        ):
+            return x
+        return x.astype(self.dtype, copy=False)
 
     # --- one step of training -----------------------------------------------------------------------------------
     def backward_from_loss(self, y: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
@@ -258,7 +302,7 @@ class Model(KerasSteps, Trainer, Layer):
             The loss on this batch.
         """
         x, y = checks.prepare_data(self, x, y, "compute_gradients")
-        y_pred = self.forward(x.astype(self.dtype, copy=False), training=True)
+        y_pred = self.forward(self.cast_inputs(x), training=True)
         loss = self.loss.forward(y, y_pred)
         self.backward_from_loss(y, y_pred)
         return loss + self.add_regularization()
@@ -292,7 +336,7 @@ class Model(KerasSteps, Trainer, Layer):
         if isinstance(x, tape_tensor.Tensor) or tape_tensor.recording_tapes():
             return tape_tensor.OPS["call_layer"](self, tape_tensor.convert_to_tensor(x), training)
         x = checks.prepare_inputs(self, x, "__call__")
-        out = self.forward(x.astype(self.dtype, copy=False), training=training)
+        out = self.forward(self.cast_inputs(x), training=training)
         return [tape_tensor.Tensor._wrap(o) for o in out] if isinstance(out, list) else tape_tensor.Tensor._wrap(out)
 
     # --- looking inside, summary, saving ------------------------------------------------------------------------

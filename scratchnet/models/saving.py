@@ -3,8 +3,9 @@
 ``model.save(path)`` writes everything needed to rebuild the model; ``model.save_weights(path)`` only the weights.
 Both are ``.npz`` archives (a zip of ``.npy`` arrays) that ``np.load(path, allow_pickle=False)`` can open:
 
-    weight_000, weight_001, ...   the weight arrays in Keras order (``model.parameter_arrays()``); the number is the
-                                  array's position, read as a number (``weight_1000`` comes after ``weight_999``)
+    weight_000, weight_001, ...   the weight arrays in Keras order (``model.weight_arrays()``, non-trainable ones
+                                  too); the number is the array's position, read as a number (weight_1000 after
+                                  weight_999)
     weight_names                  JSON list of ``'layer/key'`` names, UTF-8 bytes stored as uint8
     model_config                  (``model.save`` only) JSON: ``format_version``, ``class_name``, the model's
                                   ``get_config()`` and its compile settings (optimizer, loss, metrics)
@@ -182,7 +183,7 @@ def _check_built(model, who: str) -> None:
 
 
 def _weight_arrays(model) -> dict[str, np.ndarray]:
-    arrays = {f"weight_{i:03d}": w for i, w in enumerate(model.parameter_arrays())}
+    arrays = {f"weight_{i:03d}": w for i, w in enumerate(model.weight_arrays())}
     arrays["weight_names"] = _json_bytes(list(model.weight_names))
     return arrays
 

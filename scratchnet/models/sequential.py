@@ -167,9 +167,17 @@ class Sequential(Model):
 
     # --- forward and backward ---------------------------------------------------------------------------------
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        """Run every layer's forward, first to last. ``x``: (N, *input_shape) in the model's dtype."""
+        """Run every layer's forward, first to last. ``x``: (N, *input_shape) in the model's dtype.
+
+        A padding mask made by a layer (``Embedding(mask_zero=True)``) goes along to the next one as its
+        ``input_mask``, as far as the layers pass it on (``compute_mask``).
+        """
+        mask = None
         for layer in self.layers:
+            if mask is not None or layer.input_mask is not None:
+                layer.input_mask = mask
             x = layer.forward(x, training=training)
+            mask = layer.compute_mask(mask)
         return x
 
     def backward(self, dy: np.ndarray) -> np.ndarray | None:

@@ -59,13 +59,13 @@ def summary(model, print_fn: Callable[[str], object] = print) -> None:
         )
         lines += [row("", "", "", link) for link in links[1:]]
         lines.append(" " * width)
-    total = model.count_params()
-    size = format_bytes(total * model.dtype.itemsize)
+    total, trainable = model.count_params(), model.count_trainable_params()
+    itemsize = model.dtype.itemsize
     lines += [
         "=" * width,
-        f"Total params: {total:,} ({size})",
-        f"Trainable params: {total:,} ({size})",
-        f"Non-trainable params: 0 ({format_bytes(0)})",
+        f"Total params: {total:,} ({format_bytes(total * itemsize)})",
+        f"Trainable params: {trainable:,} ({format_bytes(trainable * itemsize)})",
+        f"Non-trainable params: {total - trainable:,} ({format_bytes((total - trainable) * itemsize)})",
         "_" * width,
     ]
     for line in lines:

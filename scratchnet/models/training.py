@@ -229,7 +229,7 @@ class Trainer:
                 for step in range(steps):
                     rows = next(stream)
                     cbs.on_train_batch_begin(step)
-                    xb, yb = x[rows].astype(self.dtype, copy=False), y[rows]
+                    xb, yb = self.cast_inputs(x[rows]), y[rows]
                     if weights is None:
                         loss, y_pred = self.train_step(xb, yb)
                     else:
@@ -327,7 +327,7 @@ class Trainer:
             for step, rows in batches(len(x), batch_size):
                 if cbs is not None:
                     cbs.on_test_batch_begin(step)
-                xb, yb = x[rows].astype(self.dtype, copy=False), y[rows]
+                xb, yb = self.cast_inputs(x[rows]), y[rows]
                 y_pred = self.forward(xb, training=False)
                 logs = tracker.add(len(xb), self.loss.forward(yb, y_pred), self._metric_values(yb, y_pred))
                 if cbs is not None:
@@ -364,9 +364,9 @@ class Trainer:
             for step, rows in batches(len(x), batch_size):
                 cbs.on_predict_batch_begin(step)
                 if own_step:  # your own predict_step(self, data)
-                    y_pred = np.asarray(self.predict_step(x[rows].astype(self.dtype, copy=False)))
+                    y_pred = np.asarray(self.predict_step(self.cast_inputs(x[rows])))
                 else:
-                    y_pred = self.forward(x[rows].astype(self.dtype, copy=False), training=False)
+                    y_pred = self.forward(self.cast_inputs(x[rows]), training=False)
                 for out, batch_out in zip(outs, y_pred if isinstance(y_pred, list) else [y_pred], strict=True):
                     out[rows] = batch_out
                 cbs.on_predict_batch_end(step, {})
@@ -377,7 +377,7 @@ class Trainer:
     def train_on_batch(self, x, y, return_dict: bool = False):
         """One gradient step on one batch. Returns the loss, or ``[loss, *metrics]`` with metrics."""
         x, y = checks.prepare_data(self, x, y, "train_on_batch")
-        xb = x.astype(self.dtype, copy=False)
+        xb = self.cast_inputs(x)
         loss, y_pred = self.train_step(xb, y)
         logs = RunningMeans(["loss", *self.metric_names]).add(len(xb), loss, self._metric_values(y, y_pred))
         return _results(logs, return_dict)
@@ -385,7 +385,7 @@ class Trainer:
     def test_on_batch(self, x, y, return_dict: bool = False):
         """Loss (and metrics) on one batch, without training."""
         x, y = checks.prepare_data(self, x, y, "test_on_batch")
-        y_pred = self.forward(x.astype(self.dtype, copy=False), training=False)
+        y_pred = self.forward(self.cast_inputs(x), training=False)
         logs = RunningMeans(["loss", *self.metric_names]).add(
             len(x), self.loss.forward(y, y_pred), self._metric_values(y, y_pred)
         )

@@ -152,8 +152,19 @@ class LayerVariable(Variable):
 
     def __init__(self, layer, key: str):
         self.layer, self.key = layer, key
-        self.trainable = True
         self.name = _KERAS_NAMES.get(key, key)
+
+    @property
+    def trainable(self) -> bool:
+        """Whether the optimizer updates it: not for a frozen layer's weights, nor BatchNormalization's moving
+        statistics (the layer's ``non_trainable`` keys)."""
+        return self.key in self.layer.trainable_keys()
+
+    @trainable.setter
+    def trainable(self, value) -> None:
+        raise AttributeError(
+            f"Variable '{self.path}' belongs to layer '{self.layer.name}': set layer.trainable = False to freeze it."
+        )
 
     @property
     def _value(self) -> np.ndarray:

@@ -10,6 +10,11 @@ corpus stays fast. Same seed every run.
   regression tables, the target a smooth function of the features plus noise.
 - ``auto_mpg()``: a table shaped like the UCI Auto MPG data (MPG, Cylinders, ..., Origin) as a dict of columns.
 - ``train_test_split``: sklearn's name and argument order, for the programs that used sklearn.
+- ``sarcasm_headlines()``, ``write_sarcasm_json(path)``: headlines in the News Headlines Sarcasm format.
+- ``tfds.load("imdb_reviews", ...)``: 2,000 / 500 synthetic (bytes, label) reviews, as tensorflow_datasets gives.
+- ``write_sunspots_csv(path)``: a monthly series with an 11-year cycle, in the course's Sunspots.csv format.
+- ``write_jena_csv(path)``: 7,000 rows of weather readings with the real jena_climate header (Chollet ch. 10).
+(The text and series stand-ins are the corpus scout's, helpers/corpus/_corpus_data_additions.py.)
 """
 
 from __future__ import annotations
