@@ -10,7 +10,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint format bench figures clean
+.PHONY: demo test check lint format bench figures clean sweep
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis build *.egg-info
+
+# The reliability sweep (tests/sweep/): some 270 cases of misuse, faults and crafted files, each in its own process
+# with a time and memory limit; prints a table of outcomes per class and area. A few minutes; not part of `make test`.
+sweep: $(STAMP)
+	$(PY) tests/sweep/run.py $(ARGS)
