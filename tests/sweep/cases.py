@@ -653,10 +653,8 @@ add(
     """
 p = saved()
 def change(s):
-    for l in s['config']['layers']:
-        c = l['config']
-        for k in ('batch_shape', 'batch_input_shape', 'shape'):
-            if k in c: c[k] = [None, 2**40] if k != 'shape' else [2**40]
+    s['config']['input_shape'] = [2**40]
+    s['config']['layers'][0]['config']['input_shape'] = [2**40]
 with_config(p, change)
 sn.models.load_model(p)
 """,
