@@ -8,6 +8,8 @@ Both are ``.npz`` archives (a zip of ``.npy`` arrays) that ``np.load(path, allow
     weight_names                  JSON list of ``'layer/key'`` names, UTF-8 bytes stored as uint8
     model_config                  (``model.save`` only) JSON: ``format_version``, ``class_name``, the model's
                                   ``get_config()`` and its compile settings (optimizer, loss, metrics)
+    optimizer_000, ...            (``model.save`` only, format 2) the optimizer's state; with the generators' states
+                                  in ``model_config``, training resumes exactly (:mod:`.optimizer_state`)
 
 Loading trusts nothing: a file that is empty, cut short, an HDF5 or Keras file, a weights-only file given to
 ``load_model``, a newer format or a damaged JSON each get an error naming the file and saying what it is not.
@@ -27,13 +29,17 @@ import numpy as np
 
 from scratchnet import layers as layers_module
 from scratchnet import losses, optimizers
+from scratchnet.models import optimizer_state
 from scratchnet.models.atomic_write import atomic_savez
 from scratchnet.models.load_limits import check_depth, check_sizes, check_weight_headers, scan_npz
 
 __all__ = ["FORMAT_VERSION", "load_model", "load_weights", "save_model", "save_weights"]
 
-FORMAT_VERSION = 1
-"""The version of the file layout written by this scratchnet; loading accepts this version and older."""
+FORMAT_VERSION = 2
+"""The version of the file layout written by this scratchnet; loading accepts this version and older.
+
+1: weights, architecture, compile settings. 2 (scratchnet 0.3): also the optimizer's state and the random
+generators' (``optimizer_000``, ...; see :mod:`scratchnet.models.optimizer_state`), so training resumes exactly."""
 
 # Keras's .keras archives hold these; scratchnet's .npz archives never do.
 _KERAS_MEMBERS = ("config.json", "metadata.json", "model.weights.h5", "model.weights.npz")
@@ -43,8 +49,8 @@ _KERAS_MEMBERS = ("config.json", "metadata.json", "model.weights.h5", "model.wei
 def save_model(model, path) -> None:
     """Save architecture (JSON), compile settings and weights to one ``.npz`` file, atomically; no pickle.
 
-    Load it back with :func:`load_model`. The optimizer's running state (Adam's moments) is not saved:
-    training resumes with a fresh optimizer.
+    Load it back with :func:`load_model`. The optimizer's running state (Adam's moments and step count) and the
+    random generators are saved too, so training resumes exactly where it stopped.
 
     Raises:
         ValueError: the model is not built yet, or ``path`` is empty.
@@ -62,7 +68,8 @@ def save_model(model, path) -> None:
             else {"class_name": type(model.loss).__name__, "config": model.loss.get_config()},
             "metrics": list(model.metric_names),
         }
-    arrays = _weight_arrays(model)
+    spec["optimizer_state"], state_arrays = optimizer_state.saved_state(model)
+    arrays = {**_weight_arrays(model), **state_arrays}
     arrays["model_config"] = _json_bytes(spec)
     atomic_savez(path, arrays, "save")
 
@@ -151,6 +158,8 @@ def load_model(
             ) from None
     if compile and spec.get("compile"):
         _compile_from_spec(model, spec["compile"], path, custom_objects)
+    if model.built:
+        optimizer_state.restore(model, spec.get("optimizer_state"), arrays, path)
     return model
 
 
