@@ -115,6 +115,8 @@ def test_corpus_program(path, tmp_path):
         pytest.skip(f"needs {fields['Data']} from $SCRATCHNET_TEST_DATA (CI sets it to ../shared/data)")
     result, record = run_program(path, tmp_path)
     assert result.returncode == 0, f"{path.name} failed (exit code {result.returncode}):\n{result.stderr[-3000:]}"
+    # Every corpus program trains normally, so a learner hint here is a false alarm (tests/test_hints_false_alarms.py).
+    assert "TrainingHint" not in result.stderr, f"{path.name}: a hint on a healthy run:\n{result.stderr[-3000:]}"
     if "Expect" in fields:
         check_expectation(fields["Expect"], record)
 
