@@ -33,8 +33,16 @@ class LambdaCallback(Callback):
         on_batch_end: Callable[[int, Logs], Any] | None = None,
         on_train_begin: Callable[[Logs], Any] | None = None,
         on_train_end: Callable[[Logs], Any] | None = None,
+        **other_hooks: Callable[..., Any],
     ) -> None:
         super().__init__()
+        known = [n for n in dir(Callback) if n.startswith("on_")]
+        for name in other_hooks:
+            if name not in known:
+                raise TypeError(
+                    f"LambdaCallback got {name}=..., which is not a hook. Received: {name}. The hooks are: "
+                    f"{', '.join(known)}."
+                )
         hooks = {
             "on_epoch_begin": on_epoch_begin,
             "on_epoch_end": on_epoch_end,
@@ -42,6 +50,7 @@ class LambdaCallback(Callback):
             "on_batch_end": on_batch_end,
             "on_train_begin": on_train_begin,
             "on_train_end": on_train_end,
+            **other_hooks,  # the other hooks, as Keras's **kwargs: on_test_begin=..., on_predict_batch_end=...
         }
         for name, function in hooks.items():
             if function is None:
@@ -58,9 +67,8 @@ class LambdaCallback(Callback):
 
 def _check_arity(name: str, function: Callable) -> None:
     """Refuse a function that cannot be called with its hook's arguments: ``(logs)`` or ``(epoch/batch, logs)``."""
-    wanted = (
-        ("logs",) if name in ("on_train_begin", "on_train_end") else ("epoch" if "epoch" in name else "batch", "logs")
-    )
+    per_step = "epoch" in name or "batch" in name  # on_epoch_end(epoch, logs); on_train_begin(logs)
+    wanted = ("epoch" if "epoch" in name else "batch", "logs") if per_step else ("logs",)
     try:
         signature = inspect.signature(function)
     except (TypeError, ValueError):  # a builtin without a signature: it will tell for itself

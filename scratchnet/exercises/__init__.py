@@ -38,13 +38,15 @@ from scratchnet.exercises.layers import check_layer
 __all__ = ["EXERCISES", "Exercise", "Report", "check", "check_layer", "describe", "names", "register"]
 
 
-def check(name: str | Callable, fn: Callable | None = None, *, seed: int = 0) -> Report:
+def check(name: str | Callable, fn: Callable | None = None, *, seed: int = 0, timeout: float | None = 10.0) -> Report:
     """Grade a student's function for the exercise ``name``.
 
     Args:
         name: the exercise, e.g. ``"dense_backward"``; or the function itself, when it has the exercise's name.
         fn: the student's function, called with the exercise's arguments in order.
         seed: seed of the random cases.
+        timeout: seconds one call of ``fn`` may take before the report says it did not return (an infinite
+            loop); None for no limit. Applies in the main thread on Linux and macOS (a notebook's kernel).
 
     Returns:
         A :class:`Report`: ``report.passed``, ``report.problems`` (one sentence per mistake found), and a readable
@@ -52,7 +54,7 @@ def check(name: str | Callable, fn: Callable | None = None, *, seed: int = 0) ->
     """
     if fn is None and callable(name):
         name, fn = name.__name__, name
-    return _check(get(name), fn, seed=seed)
+    return _check(get(name), fn, seed=seed, timeout=timeout)
 
 
 def names() -> list[str]:

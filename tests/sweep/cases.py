@@ -905,14 +905,20 @@ add(
 def relu_backward(dy, y):
     while True:
         pass
-E.check('relu_backward', relu_backward, timeout=2)
+r = E.check('relu_backward', relu_backward, timeout=2)
+if r.passed: silent('an infinite loop passes')
+if 'did not return' not in str(r): misleading('the report does not say it did not return: ' + str(r)[:200])
 """,
-    names=("relu_backward",),
-    refuse=True,
+    "works",
     timeout=30,
 )
 add("exercises", "unknown_name", from_e + "E.check('relu_backwards', lambda dy, y: dy)", **R)
-add("exercises", "not_callable", from_e + "E.check('relu_backward', 5)", **R)
+add(
+    "exercises",
+    "not_callable",
+    from_e + "r = E.check('relu_backward', 5)\nassert not r.passed and 'expected a function' in str(r)",
+    "works",
+)
 add("exercises", "wrong_arity", from_e + "r = E.check('relu_backward', lambda dy: dy)\nassert not r.passed", "works")
 add("exercises", "raises", from_e + "r = E.check('relu_backward', lambda dy, y: 1 / 0)\nassert not r.passed", "works")
 add(
@@ -945,7 +951,7 @@ add(
     from_e + "def f(dy, y):\n    dy *= (y > 0)\n    return dy\nr = E.check('relu_backward', f)",
     "works",
 )
-add("exercises", "check_layer_not_class", from_e + "E.check_layer(5)", **R)
+add("exercises", "check_layer_not_class", from_e + "r = E.check_layer(5)\nassert not r.passed, str(r)", "works")
 add(
     "exercises",
     "huge_allocation",
@@ -1049,7 +1055,12 @@ add(
     IMG
     + """
 from PIL import Image
-Image.new('L', (40000, 40000)).save('big.png')
+Image.new('L', (1, 1)).save('big.png')
+data = bytearray(open('big.png', 'rb').read())
+i = data.index(b'IHDR')
+data[i + 4 : i + 12] = struct.pack('>II', 8000, 8000)
+data[i + 17 : i + 21] = struct.pack('>I', zlib.crc32(bytes(data[i : i + 17])))
+open('big.png', 'wb').write(bytes(data))
 prepare_image('big.png')
 """,
     names=("big.png",),
