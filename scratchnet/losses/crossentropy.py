@@ -42,9 +42,7 @@ class _CrossentropyBase(Loss):
                 "Leave it at 0, or smooth the one-hot labels yourself: y * (1 - a) + a / num_classes."
             )
         if not isinstance(from_logits, (bool, np.bool_)):
-            raise TypeError(
-                f"{who} expected from_logits to be True or False. Received: from_logits={from_logits!r}."
-            )
+            raise TypeError(f"{who} expected from_logits to be True or False. Received: from_logits={from_logits!r}.")
         self.from_logits = bool(from_logits)
 
     def get_config(self):

@@ -28,6 +28,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "MAX_BYTES_ENV",
     "MAX_CONFIG_DEPTH",
+    "MAX_MEMBERS",
     "check_depth",
     "check_sizes",
     "check_weight_headers",
@@ -39,6 +40,9 @@ __all__ = [
 DEFAULT_MAX_BYTES = 2**30
 """The most array data (1 GiB) a model file may declare unless told otherwise."""
 MAX_BYTES_ENV = "SCRATCHNET_MAX_LOAD_BYTES"
+MAX_MEMBERS = 16384
+"""The most arrays a model file may hold (weights and optimizer state of some 2,700 layers), checked before any
+header is read."""
 MAX_CONFIG_DEPTH = 64
 """The deepest JSON nesting a saved config may have (scratchnet's own nest about 6 levels; a nested model adds 4)."""
 _MAX_JSON_BYTES = 16 * 2**20  # a config of 16 MB would describe some 50,000 layers
@@ -78,6 +82,11 @@ def scan_npz(path: str, who: str, max_bytes=None) -> dict[str, tuple[tuple[int, 
     headers: dict[str, tuple[tuple[int, ...], np.dtype]] = {}
     total = 0
     with archive:
+        if len(archive.infolist()) > MAX_MEMBERS:
+            raise ValueError(
+                f"{who}(): '{path}' is damaged or crafted: it holds {len(archive.infolist()):,} arrays; a model saved "
+                f"by scratchnet holds a few per layer, and loading refuses more than {MAX_MEMBERS:,}."
+            )
         for info in archive.infolist():
             if not info.filename.endswith(".npy"):
                 return {}  # not ours: the caller says what it is
