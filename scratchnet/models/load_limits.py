@@ -156,8 +156,8 @@ def check_depth(text: bytes, path: str, key: str, who: str) -> None:
     depth = nesting_depth(text)
     if depth > MAX_CONFIG_DEPTH:
         raise ValueError(
-            f"{who}(): '{path}' is damaged or crafted: its '{key}' entry nests {depth} levels deep; a model saved by "
-            f"scratchnet nests a few levels, and loading refuses more than {MAX_CONFIG_DEPTH}."
+            f"{who}(): '{path}' is damaged or crafted: its '{key}' entry nests more than {MAX_CONFIG_DEPTH} levels "
+            "deep; a model saved by scratchnet nests a few levels. It is refused before it is parsed."
         )
 
 
