@@ -1095,7 +1095,7 @@ add("datasets", "server_refused", "mnist_from('http://127.0.0.1:9/')", **D)
 add(
     "datasets",
     "server_trickle",
-    "mnist_from(serve(trickle=0.5, headers={'Content-Length': '99999999'}), SCRATCHNET_DOWNLOAD_DEADLINE='3')",
+    "mnist_from(serve(trickle=0.5, headers={'Content-Length': '9999999'}), SCRATCHNET_DOWNLOAD_DEADLINE='3')",
     **D,
     timeout=45,
 )
