@@ -11,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint format bench peers figures dist clean
+.PHONY: demo test check lint format bench peers figures dist clean sweep
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,3 +78,8 @@ peers:
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis build dist *.egg-info
+
+# The reliability sweep (tests/sweep/): some 270 cases of misuse, faults and crafted files, each in its own process
+# with a time and memory limit; prints a table of outcomes per class and area. A few minutes; not part of `make test`.
+sweep: $(STAMP)
+	$(PY) tests/sweep/run.py $(ARGS)

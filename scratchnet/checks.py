@@ -182,7 +182,7 @@ def prepare_data(model, x, y, who: str) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def sample_weights(model, y: np.ndarray, sample_weight, class_weight) -> np.ndarray | None:
+def sample_weights(model, y: np.ndarray, sample_weight, class_weight, who: str = "fit()") -> np.ndarray | None:
     """The per-example weights of ``fit(sample_weight=..., class_weight=...)`` in the model's dtype, or None.
 
     ``class_weight`` gives each example the weight of its class (the argmax of a one-hot label), as Keras does;
@@ -197,7 +197,7 @@ def sample_weights(model, y: np.ndarray, sample_weight, class_weight) -> np.ndar
             w = w[:, 0]
         if w.shape != (len(y),) or not np.issubdtype(w.dtype, np.number) or not np.isfinite(w).all() or (w < 0).any():
             raise ValueError(
-                f"fit() expected sample_weight to hold one finite, non-negative weight per example, shape "
+                f"{who} expected sample_weight to hold one finite, non-negative weight per example, shape "
                 f"({len(y)},). Received: sample_weight.shape={w.shape}, dtype={w.dtype}."
             )
         weights *= w.astype(model.dtype)
@@ -215,8 +215,32 @@ def sample_weights(model, y: np.ndarray, sample_weight, class_weight) -> np.ndar
                 "fit(): class_weight needs class labels (integers, or one-hot rows). Received: labels like "
                 f"{labels[:3].tolist()}. Use sample_weight for continuous targets."
             )
+        _check_class_weight(model, class_weight)
         table = np.ones(int(max(labels.max(), max(class_weight))) + 1, dtype=model.dtype)
         for k, v in class_weight.items():
             table[int(k)] = float(v)
         weights *= table[labels.astype(np.int64)]
     return weights
+
+
+def _check_class_weight(model, class_weight: dict) -> None:
+    """Each weight a finite number >= 0, each class one the model can output (a NaN weight would be a NaN loss)."""
+    for k, v in class_weight.items():
+        ok = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        if not ok or not np.isfinite(v) or v < 0:
+            raise ValueError(
+                f"fit() expected class_weight to map each class to a finite weight >= 0, e.g. {{0: 1.0, 1: 3.0}}. "
+                f"Received: class_weight[{k!r}]={v!r}."
+            )
+    try:
+        shape = model.output_shape
+    except (AttributeError, ValueError):  # not built: nothing to compare with
+        shape = None
+    classes = shape[-1] if isinstance(shape, tuple) and shape and isinstance(shape[-1], int) else None
+    if classes and classes > 1:
+        outside = sorted(int(k) for k in class_weight if not 0 <= k < classes)
+        if outside:
+            raise ValueError(
+                f"fit(): class_weight names class {outside[0]}, but the model has {classes} outputs (classes 0 to "
+                f"{classes - 1}). Received: class_weight={class_weight!r}."
+            )

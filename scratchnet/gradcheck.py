@@ -62,6 +62,7 @@ class ParamCheck:
     analytic: float  # at worst_index
     numeric: float  # at worst_index
     problem: str = ""  # set when the gradient could not be compared at all (None returned, wrong shape, missing)
+    at_kink: bool = False  # a failing entry where the left and right derivatives differ (ReLU at 0, tied maxima)
 
     @classmethod
     def broken(cls, name: str, shape: tuple[int, ...], problem: str) -> ParamCheck:
@@ -119,6 +120,12 @@ class GradcheckReport:
             lines.append(f"PASSED: every relative error is at most {self.tolerance:g}.")
         elif w.problem:
             lines.append(f"FAILED: {w.problem}.")
+        elif w.at_kink:
+            lines.append(
+                f"FAILED at a kink: {w.name}[{index}] sits where the function has no derivative (a ReLU input at "
+                "exactly 0, tied values in a max), so no gradient can match there: not a wrong gradient. "
+                "Check at a point away from kinks."
+            )
         else:
             lines.append(
                 f"FAILED: {w.name}'s gradient disagrees with the numerical one (tolerance {self.tolerance:g}). "
@@ -139,6 +146,82 @@ def _compare(name, analytic, numeric, indices, shape) -> ParamCheck:
     k = int(diff.argmax()) if diff.size else 0
     worst = tuple(int(i) for i in np.unravel_index(indices[k], shape)) if len(indices) else ()
     return ParamCheck(name, tuple(shape), rel, len(indices), worst, float(a[k]), float(n[k]))
+
+
+def _mark_kink(check: ParamCheck, f, array: np.ndarray, eps: float, tolerance: float) -> ParamCheck:
+    """Flag a failing check whose worst entry is at a kink: its one-sided differences disagree.
+
+    Where the function is smooth, (f(a+h) - f(a)) / h and (f(a) - f(a-h)) / h differ by about f''·h, tiny; at a
+    kink (ReLU at 0, two tied maxima) they differ by the jump in slope, which no backward can match.
+    """
+    if check.problem or check.rel_error <= tolerance or not check.worst_index:
+        return check
+    flat = array.reshape(-1)
+    i = int(np.ravel_multi_index(check.worst_index, array.shape))
+    old = flat[i]
+    centre = f()
+    flat[i] = old + eps
+    right = (f() - centre) / eps
+    flat[i] = old - eps
+    left = (centre - f()) / eps
+    flat[i] = old
+    check.at_kink = abs(right - left) > 1e-3 * (abs(right) + abs(left)) + 1e-7
+    return check
+
+
+def _check_eps(who: str, eps, tolerance, max_checks) -> None:
+    ok = isinstance(eps, (int, float, np.floating)) and not isinstance(eps, bool) and math.isfinite(eps)
+    if not ok or not 0 < eps <= 1e-2:
+        raise ValueError(
+            f"{who} expected eps, the step h of the centred difference, to be a small positive number (1e-6 is "
+            f"right for float64; at most 1e-2). Received: eps={eps!r}."
+        )
+    ok = isinstance(tolerance, (int, float, np.floating)) and not isinstance(tolerance, bool)
+    if not ok or not 0 < tolerance < 1:
+        raise ValueError(f"{who} expected tolerance in (0, 1), e.g. 1e-6. Received: tolerance={tolerance!r}.")
+    if max_checks is not None and (
+        isinstance(max_checks, bool) or not isinstance(max_checks, (int, np.integer)) or max_checks < 1
+    ):
+        raise ValueError(
+            f"{who} expected max_checks to be a positive number of entries, or None for all of them. "
+            f"Received: max_checks={max_checks!r}."
+        )
+
+
+def _check_finite(who: str, name: str, array: np.ndarray) -> None:
+    if array.size == 0:
+        raise ValueError(f"{who} needs a non-empty {name}. Received: {name}.shape={array.shape}.")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        what = "NaN" if np.isnan(array[first]) else "inf"
+        raise ValueError(
+            f"{who}: {name} holds {int(bad.sum())} non-finite value(s) ({what} at {name}{list(first)}). A "
+            f"gradient at NaN or inf is not defined, so nothing can be checked. Received: {name} with {what}. "
+            "Check with finite inputs."
+        )
+
+
+def _shifted(x: np.ndarray, rng) -> np.ndarray:
+    """x moved off kinks and ties: every entry by a random amount of about 1e-3 of x's scale (far more than h)."""
+    scale = float(np.max(np.abs(x))) or 1.0
+    return x + rng.uniform(0.5, 1.0, x.shape) * rng.choice([-1.0, 1.0], x.shape) * 1e-3 * scale
+
+
+def _retry_off_kinks(report: GradcheckReport, run, x: np.ndarray, seed: int) -> GradcheckReport:
+    """When a failure sits at a kink, check again at a shifted x: a right backward then passes, a wrong one fails."""
+    if report.passed or not any(c.at_kink for c in report.checks if c.rel_error > report.tolerance):
+        return report
+    again = run(_shifted(x, np.random.default_rng(seed + 1)))
+    if again.passed:
+        again.notes.append(
+            "the given x put some entries at a kink (a ReLU input at exactly 0, tied values in a max), where the "
+            "derivative does not exist: at a kink, not a wrong gradient. Checked instead at x shifted by about "
+            "1e-3 of its scale: passed."
+        )
+    else:
+        again.notes.append("x was shifted off a kink and the check still fails there: the backward is wrong.")
+    return again
 
 
 def numeric_gradient(f, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
@@ -234,8 +317,26 @@ def check_layer(
     Returns:
         A :class:`GradcheckReport`; ``report.passed`` tells, ``print(report)`` shows the details.
     """
+    _check_eps("check_layer", eps, tolerance, max_checks)
+    if not all(callable(getattr(layer, m, None)) for m in ("forward", "backward")):
+        raise TypeError(
+            "check_layer expected a layer: an object with forward(x, training) and backward(dy) methods, e.g. "
+            f"sn.layers.Dense(3) or an instance of your own Layer subclass. Received: {layer!r}."
+        )
+    try:
+        x = np.array(x, dtype=np.float64)  # our own copy: we perturb it
+    except (TypeError, ValueError):
+        raise TypeError(f"check_layer expected x to be an array of numbers. Received: {type(x).__name__}.") from None
+    _check_finite("check_layer", "x", x)
+
+    def run(x):
+        return _check_layer_at(layer, x, training, eps, tolerance, max_checks, seed)
+
+    return _retry_off_kinks(run(x), run, x, seed)
+
+
+def _check_layer_at(layer, x, training, eps, tolerance, max_checks, seed) -> GradcheckReport:
     rng = np.random.default_rng(seed)
-    x = np.array(x, dtype=np.float64)  # our own copy: we perturb it
     layer = _as_float64_copy(layer)
     if not layer.built:
         layer.build(x.shape[1:], np.random.default_rng(seed), np.float64)
@@ -245,7 +346,12 @@ def check_layer(
 
     frozen.reset()
     y = layer.forward(x, training=training)
-    dy = rng.standard_normal(y.shape)
+    if y is None or not isinstance(y, (np.ndarray, np.generic, float, int)):
+        raise TypeError(
+            f"check_layer: {type(layer).__name__}.forward returned {'None' if y is None else type(y).__name__}, "
+            "not an array. Did it forget `return y`? A forward must return its output."
+        )
+    dy = rng.standard_normal(np.shape(y))
 
     def loss():
         frozen.reset()
@@ -265,7 +371,9 @@ def check_layer(
         analytic[name] = np.asarray(analytic[name], dtype=np.float64)
         indices = _choose(array.size, max_checks, rng)
         numeric = _numeric_grad(loss, array, indices, eps)
-        checks.append(_compare(name, analytic[name], numeric, indices, array.shape))
+        checks.append(
+            _mark_kink(_compare(name, analytic[name], numeric, indices, array.shape), loss, array, eps, tolerance)
+        )
     title = f"{type(layer).__name__} '{getattr(layer, 'name', '')}'"
     return GradcheckReport(title, checks, tolerance, eps)
 
@@ -363,18 +471,31 @@ def check_model(
         x, y: a small batch.
         max_checks: entries checked per parameter array (random); None checks all of them.
     """
-    if model.loss is None:
+    _check_eps("check_model", eps, tolerance, max_checks)
+    if getattr(model, "loss", None) is None:
         raise RuntimeError("check_model: compile the model with a loss first; the check differentiates that loss.")
-    clone = _float64_clone(model)
-    clone.compile(optimizer="sgd", loss=copy.deepcopy(model.loss), metrics=None)
-
     # One array, or one per input of a graph model (a list, or a dict by input name).
     if isinstance(x, dict):
         x64 = {k: np.asarray(v, dtype=np.float64) for k, v in x.items()}
-    elif isinstance(x, (list, tuple)) and len(getattr(clone, "inputs", ())) > 1:
+    elif isinstance(x, (list, tuple)) and len(getattr(model, "inputs", ())) > 1:
         x64 = [np.asarray(v, dtype=np.float64) for v in x]
     else:
-        x64 = np.asarray(x, dtype=np.float64)
+        x64 = np.array(x, dtype=np.float64)
+    for i, part in enumerate(x64.values() if isinstance(x64, dict) else x64 if isinstance(x64, list) else [x64]):
+        _check_finite("check_model", "x" if isinstance(x64, np.ndarray) else f"x[{i}]", part)
+
+    def run(x64):
+        return _check_model_at(model, x64, y, eps, tolerance, max_checks, seed)
+
+    if not isinstance(x64, np.ndarray):  # several inputs: checked where they are (no shifted second look at kinks)
+        return run(x64)
+    return _retry_off_kinks(run(x64), run, x64, seed)
+
+
+def _check_model_at(model, x64, y, eps, tolerance, max_checks, seed) -> GradcheckReport:
+    clone = _float64_clone(model)
+    clone.compile(optimizer="sgd", loss=copy.deepcopy(model.loss), metrics=None)
+
     frozen = _FrozenRandomness(leaf_layers(clone))
     frozen.reset()
     clone.compute_gradients(x64, y)
@@ -390,7 +511,8 @@ def check_model(
     checks = []
     for name, param, grad in zip(clone.trainable_weight_names, clone.parameter_arrays(), analytic, strict=True):
         indices = _choose(param.size, max_checks, rng)
-        checks.append(_compare(name, grad, _numeric_grad(loss, param, indices, eps), indices, param.shape))
+        check = _compare(name, grad, _numeric_grad(loss, param, indices, eps), indices, param.shape)
+        checks.append(_mark_kink(check, loss, param, eps, tolerance))
     notes = []
     if clone.fused_backward is not None:
         notes.append("the model's last softmax and its cross-entropy were checked through the fused gradient.")

@@ -36,6 +36,9 @@ import numpy as np
 __all__ = ["load_grayscale", "prepare_image"]
 
 FIELD = 28  # MNIST's image size
+MAX_PIXELS = 40_000_000
+"""The largest image prepare_image reads (a 48-megapixel photo is refused; scale it down first): checked from the
+file's header before decoding, so a crafted file declaring 60000x60000 pixels is refused without using memory."""
 
 
 def load_grayscale(source) -> np.ndarray:
@@ -46,7 +49,24 @@ def load_grayscale(source) -> np.ndarray:
     """
     if isinstance(source, (str, os.PathLike)):
         return _read_file(Path(source))
-    a = np.asarray(source, dtype=np.float64)
+    a = np.asarray(source)
+    if a.dtype.kind not in "buif":
+        raise ValueError(
+            f"prepare_image expected an image: an array of real numbers (uint8 0-255, or floats in [0, 1]). "
+            f"Received: an array of dtype {a.dtype}."
+        )
+    if a.size == 0 or a.size > MAX_PIXELS * 4:
+        raise ValueError(
+            f"prepare_image expected an image of 1 to {MAX_PIXELS:,} pixels. Received: an array of shape {a.shape}. "
+            "Scale a large photo down first, e.g. with Pillow's img.thumbnail((1000, 1000))."
+        )
+    a = a.astype(np.float64, copy=False)
+    if not np.isfinite(a).all():
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
+        raise ValueError(
+            f"prepare_image expected finite pixel values. Received: {a[bad]} at index {bad} of an array of shape "
+            f"{a.shape}."
+        )
     if a.ndim == 3 and a.shape[-1] in (3, 4):
         a = a / 255.0 if a.max() > 1.0 else a
         rgb, alpha = a[..., :3], (a[..., 3:] if a.shape[-1] == 4 else 1.0)
@@ -63,16 +83,34 @@ def load_grayscale(source) -> np.ndarray:
 def _read_file(path: Path) -> np.ndarray:
     from PIL import Image, UnidentifiedImageError
 
+    if path.is_dir():
+        raise IsADirectoryError(f"prepare_image: {path} is a folder; give the path of one image file.")
     try:
-        with Image.open(path) as img:
+        with Image.open(path) as img:  # reads the header only: the size is known before any pixel is decoded
+            width, height = img.size
+            if width * height > MAX_PIXELS:
+                raise ValueError(
+                    f"prepare_image: {path} is {width}x{height} pixels, more than the {MAX_PIXELS:,} it reads "
+                    "(a digit needs a few hundred). Scale it down first, e.g. with Pillow's img.thumbnail((1000, "
+                    "1000)). Received: a file declaring that size."
+                )
             img.load()
             rgba = img.convert("RGBA")
     except FileNotFoundError:
         raise FileNotFoundError(f"prepare_image: no image at {path}. Received: path={str(path)!r}.") from None
-    except UnidentifiedImageError:
+    except Image.DecompressionBombError:
         raise ValueError(
-            f"prepare_image: {path} is not an image Pillow can read (PNG, JPEG, GIF, BMP, ...). "
-            f"Received: a file of {path.stat().st_size} bytes."
+            f"prepare_image: {path} declares an image so large that Pillow refuses it as a decompression bomb. "
+            "Scale it down first."
+        ) from None
+    except (OSError, SyntaxError) as e:  # cut short or damaged after a valid header ("image file is truncated")
+        if isinstance(e, UnidentifiedImageError):
+            raise ValueError(
+                f"prepare_image: {path} is not an image Pillow can read (PNG, JPEG, GIF, BMP, ...). "
+                f"Received: a file of {path.stat().st_size} bytes."
+            ) from None
+        raise ValueError(
+            f"prepare_image: {path} is damaged or cut short ({e}); open it in an image viewer, or save it again."
         ) from None
     white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
     gray = Image.alpha_composite(white, rgba).convert("L")

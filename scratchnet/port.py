@@ -145,10 +145,14 @@ def port_notebook(notebook: dict) -> dict:
 
 
 def _port_file(path: Path) -> str:
+    if path.is_dir():
+        raise SystemExit(f"scratchnet.port: {path} is a folder; give one .py program or .ipynb notebook.")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SystemExit(f"scratchnet.port: no such file. Received: {path}") from None
+    except OSError as e:
+        raise SystemExit(f"scratchnet.port: cannot read {path}: {e.strerror or e}.") from None
     except UnicodeDecodeError:
         raise SystemExit(
             f"scratchnet.port: {path} is not a UTF-8 text file (a Python program or a notebook)."
@@ -158,6 +162,9 @@ def _port_file(path: Path) -> str:
             notebook = json.loads(text)
         except json.JSONDecodeError as e:
             raise SystemExit(f"scratchnet.port: {path} is not a valid notebook (JSON error: {e}).") from None
+        problem = _notebook_problem(notebook)
+        if problem:
+            raise SystemExit(f"scratchnet.port: {path} is not a Jupyter notebook: {problem}.")
         return json.dumps(port_notebook(notebook), indent=1, ensure_ascii=False) + "\n"
     return port_source(text)
 
@@ -169,6 +176,36 @@ def _source_text(path: Path) -> str:
         return text
     cells = [c for c in json.loads(text).get("cells", []) if c.get("cell_type") == "code"]
     return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells)
+
+
+def _notebook_problem(notebook) -> str:
+    """Why parsed JSON is not a notebook ``port_notebook`` can translate, or "" if it is one."""
+    if not isinstance(notebook, dict):
+        return f"it holds a JSON {type(notebook).__name__}, and a notebook is a JSON object with a 'cells' list"
+    cells = notebook.get("cells", [])
+    if not isinstance(cells, list):
+        return f"its 'cells' is a {type(cells).__name__}, not a list"
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            return f"cell {i} is a {type(cell).__name__}, not an object"
+        source = cell.get("source", "")
+        if not (isinstance(source, str) or (isinstance(source, list) and all(isinstance(x, str) for x in source))):
+            return f"the source of cell {i} is a {type(source).__name__}, not text or a list of lines"
+    return ""
+
+
+def _write(target: Path, text: str) -> None:
+    if target.is_dir():
+        raise SystemExit(
+            f"scratchnet.port: cannot write to {target}: it is a folder; give a file name, e.g. -o out.py."
+        )
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise SystemExit(
+            f"scratchnet.port: cannot write to {target}: {e.strerror or e}. Check that its folder "
+            f"{target.parent} exists and can be written."
+        ) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     if target is None:
         sys.stdout.write(ported)
     else:
-        target.write_text(ported, encoding="utf-8")
+        _write(target, ported)
     return 0
 
 

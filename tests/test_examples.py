@@ -58,6 +58,7 @@ def run(script: str, *args, tmp_path: Path) -> subprocess.CompletedProcess:
 def succeeded(result: subprocess.CompletedProcess) -> str:
     assert result.returncode == 0, f"exit code {result.returncode}\n{result.stdout}\n{result.stderr}"
     assert "Traceback" not in result.stderr, result.stderr
+    assert "TrainingHint" not in result.stderr, f"a hint on a healthy run (a false alarm):\n{result.stderr}"
     return result.stdout
 
 

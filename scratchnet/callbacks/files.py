@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import string
 import tempfile
 import warnings
 
@@ -58,7 +59,8 @@ class ModelCheckpoint(Callback):
                 f"ModelCheckpoint expected save_freq='epoch' or a positive number of batches. "
                 f"Received: save_freq={save_freq!r}."
             )
-        self.filepath = os.fspath(filepath)
+        self.filepath = _file_name(filepath, "ModelCheckpoint", "filepath", "ckpt/model-{epoch:02d}.keras")
+        self._fields = _format_fields(self.filepath)
         self.monitor = monitor
         self.verbose = verbose
         self.save_best_only = save_best_only
@@ -68,6 +70,27 @@ class ModelCheckpoint(Callback):
         self.best = initial_value_threshold
         self._batches_since_save = 0
         self._epoch = 0
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        """Check the path now, with the metrics this model reports, rather than after the first epoch."""
+        names = ["loss", *getattr(self.model, "metric_names", [])]
+        known = {"epoch", "batch", "learning_rate", "lr", *names, *(f"val_{n}" for n in names)}
+        unknown = [f for f in self._fields if f not in known]
+        if unknown:
+            raise KeyError(
+                f"ModelCheckpoint: filepath={self.filepath!r} names {{{unknown[0]}}}, which this model's logs will "
+                f"not hold. Available: {', '.join(sorted(known))} (val_ ones only with validation data). "
+                f"Received: filepath={self.filepath!r}."
+            )
+        sample = {f: (1 if f in ("epoch", "batch") else 0.5) for f in known}
+        try:
+            path = self.filepath.format(**sample)
+        except (ValueError, TypeError) as e:
+            raise ValueError(
+                f"ModelCheckpoint: filepath={self.filepath!r} cannot be filled in: {e}. Use formats such as "
+                "{epoch:02d} and {val_loss:.2f}."
+            ) from None
+        _check_target(path, "ModelCheckpoint", "filepath", create_folder=True)
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self._epoch = epoch
@@ -148,7 +171,12 @@ class CSVLogger(Callback):
 
     def __init__(self, filename, separator: str = ",", append: bool = False) -> None:
         super().__init__()
-        self.filename = os.fspath(filename)
+        self.filename = _file_name(filename, "CSVLogger", "filename", "training.csv")
+        if not isinstance(separator, str) or len(separator) != 1:
+            raise ValueError(
+                "CSVLogger expected separator to be one character, e.g. ',' or ';' or '\\t'. "
+                f"Received: separator={separator!r}."
+            )
         self.sep = separator
         self.append = append
         self.keys: list[str] | None = None
@@ -157,6 +185,7 @@ class CSVLogger(Callback):
     def on_train_begin(self, logs: Logs | None = None) -> None:
         self.keys = None
         self._text = ""
+        _check_target(self.filename, "CSVLogger", "filename", create_folder=False)
         if self.append and os.path.exists(self.filename):
             with open(self.filename, encoding="utf-8", newline="") as f:
                 self._text = f.read()
@@ -174,6 +203,70 @@ class CSVLogger(Callback):
         writer.writerow([epoch, *(_python_scalar(logs.get(k, "NA")) for k in self.keys)])
         self._text += out.getvalue()
         _atomic_write_text(self.filename, self._text)
+
+
+def _file_name(path, who: str, name: str, example: str) -> str:
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"{who} expected {name} to be a file path (a str or a pathlib.Path), e.g. {who}({example!r}). "
+            f"Received: {name}={path!r} of type {type(path).__name__}."
+        )
+    path = os.fspath(path)
+    if not path.strip():
+        raise ValueError(f"{who} needs a file name, e.g. {who}({example!r}). Received: {name}={path!r}.")
+    return path
+
+
+def _format_fields(path: str) -> list[str]:
+    """The field names of a ``{epoch:02d}``-style path; a broken format string is refused here, when it is made."""
+    try:
+        parsed = list(string.Formatter().parse(path))
+    except ValueError as e:
+        raise ValueError(
+            f"ModelCheckpoint: filepath={path!r} is not a valid format string ({e}). Fields are written in braces, "
+            "e.g. 'ckpt/model-{epoch:02d}.keras'; write a literal brace as {{ or }}."
+        ) from None
+    fields = []
+    for _, field, _, _ in parsed:
+        if field is None:
+            continue
+        base = field.split(".")[0].split("[")[0]
+        if not base or base.isdigit():
+            raise ValueError(
+                f"ModelCheckpoint: filepath={path!r} has a field {{{field}}} without a name; name the value, e.g. "
+                "{epoch} or {val_loss:.2f}."
+            )
+        fields.append(base)
+    return fields
+
+
+def _check_target(path: str, who: str, name: str, create_folder: bool) -> None:
+    """Refuse a path that cannot be written, naming it, before training starts (not after an epoch)."""
+    if os.path.isdir(path) or path.endswith(("/", os.sep)):
+        example = os.path.join(
+            path.rstrip("/" + os.sep) or ".", "model.keras" if who == "ModelCheckpoint" else "log.csv"
+        )
+        raise IsADirectoryError(f"{who}: {name}={path!r} is a folder; a file name is needed, e.g. {example!r}.")
+    folder = os.path.dirname(os.path.abspath(path))
+    existing = folder
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise NotADirectoryError(
+            f"{who}: cannot write {name}={path!r}: {existing!r} is a file, not a folder. Choose another path."
+        )
+    if existing != folder and not create_folder:
+        raise FileNotFoundError(
+            f"{who}: cannot write {name}={path!r}: the folder {os.path.dirname(path)!r} does not exist. Create it "
+            f"first with os.makedirs({os.path.dirname(path)!r}, exist_ok=True), or choose another path."
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(
+            f"{who}: cannot write {name}={path!r}: no permission to write in the folder {existing!r}. Choose a "
+            "folder you can write to."
+        )
 
 
 def _atomic_write_text(path: str, text: str) -> None:

@@ -12,6 +12,7 @@ The temporary file is removed on every failure path.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import sys
@@ -31,6 +32,8 @@ from scratchnet.datasets.errors import ChecksumError, DownloadError
 # Module constants rather than arguments, so tests (and impatient users) can shorten them.
 CONNECT_TIMEOUT = 10.0  # seconds to establish a connection
 READ_TIMEOUT = 20.0  # seconds of silence allowed while waiting for the response or the next bytes of the body
+DEADLINE = 600.0  # seconds one attempt may take in all: a server trickling a byte now and then is given up on
+DEADLINE_ENV = "SCRATCHNET_DOWNLOAD_DEADLINE"  # replaces DEADLINE (seconds), e.g. for a very slow connection
 RETRIES = 2  # extra attempts per mirror for problems that may pass
 BACKOFF = 0.5  # seconds before the first retry; doubles each time
 MAX_REDIRECTS = 5
@@ -193,6 +196,7 @@ def _session() -> requests.Session:
 
 def _download_once(session: requests.Session, url: str, spec: FileSpec, tmp: Path, verbose: int) -> bytes:
     """One GET of ``url``, streamed into ``tmp`` and fsynced. Returns the body; raises _AttemptFailed."""
+    started = time.monotonic()
     try:
         response = session.get(url, stream=True, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
     except requests.exceptions.TooManyRedirects as exc:
@@ -230,8 +234,9 @@ def _download_once(session: requests.Session, url: str, spec: FileSpec, tmp: Pat
         quiet = verbose <= 0 or not sys.stderr.isatty()
         total = length or spec.size
         bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=spec.name, disable=quiet)
+        deadline = _deadline()
         with open(tmp, "wb") as out, bar:
-            stream = response.raw.stream(CHUNK_SIZE, decode_content=False)
+            stream = _chunks(response)
             while True:
                 try:
                     chunk = next(stream, None)
@@ -239,6 +244,13 @@ def _download_once(session: requests.Session, url: str, spec: FileSpec, tmp: Pat
                     raise _broken(exc, received, length) from exc
                 if chunk is None:
                     break
+                if time.monotonic() - started > deadline:
+                    raise _AttemptFailed(
+                        f"too slow: {received} of {length or spec.size} bytes after {deadline:g} s, the deadline for "
+                        f"one download (set {DEADLINE_ENV} to allow longer)",
+                        retry=False,
+                        network=True,
+                    )
                 if received == 0 and _looks_like_html(chunk):
                     raise _AttemptFailed(
                         f"an HTML page instead of the file (body starts with {chunk[:30]!r})", retry=False
@@ -254,6 +266,33 @@ def _download_once(session: requests.Session, url: str, spec: FileSpec, tmp: Pat
     if length is not None and received < length:
         raise _AttemptFailed(f"short body: received {received} of {length} bytes", retry=True)
     return b"".join(chunks)
+
+
+def _chunks(response: requests.Response):
+    """The body's bytes as they arrive: read1 returns whatever came (urllib3 2), so a trickle cannot stall the
+    deadline check the way a read waiting for a whole chunk would; urllib3 1 streams whole chunks."""
+    raw = response.raw
+    if not hasattr(raw, "read1"):
+        yield from raw.stream(CHUNK_SIZE, decode_content=False)
+        return
+    while True:
+        chunk = raw.read1(CHUNK_SIZE, decode_content=False)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _deadline() -> float:
+    raw = os.environ.get(DEADLINE_ENV, "").strip()
+    if not raw:
+        return DEADLINE
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{DEADLINE_ENV} must be a positive number of seconds, e.g. 1200. Received: {raw!r}.")
+    return value
 
 
 def _broken(exc: BaseException, received: int, length: int | None) -> _AttemptFailed:

@@ -43,13 +43,15 @@ from scratchnet.exercises.record import record as _record
 __all__ = ["EXERCISES", "Exercise", "Report", "check", "check_layer", "describe", "names", "register"]
 
 
-def check(name: str | Callable, fn: Callable | None = None, *, seed: int = 0) -> Report:
+def check(name: str | Callable, fn: Callable | None = None, *, seed: int = 0, timeout: float | None = 10.0) -> Report:
     """Grade a student's function for the exercise ``name``.
 
     Args:
         name: the exercise, e.g. ``"dense_backward"``; or the function itself, when it has the exercise's name.
         fn: the student's function, called with the exercise's arguments in order.
         seed: seed of the random cases.
+        timeout: seconds one call of ``fn`` may take before the report says it did not return (an infinite
+            loop); None for no limit. Applies in the main thread on Linux and macOS (a notebook's kernel).
 
     Returns:
         A :class:`Report`: ``report.passed``, ``report.problems`` (one sentence per mistake found), and a readable
@@ -57,7 +59,7 @@ def check(name: str | Callable, fn: Callable | None = None, *, seed: int = 0) ->
     """
     if fn is None and callable(name):
         name, fn = name.__name__, name
-    report = _check(get(name), fn, seed=seed)
+    report = _check(get(name), fn, seed=seed, timeout=timeout)
     _record(name, report)
     return report
 

@@ -13,8 +13,11 @@ An answer that calls scratchnet's own code while it runs is refused (:mod:`scrat
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
+import signal
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -274,14 +277,55 @@ def _functions_in(value, depth: int = 5) -> set:
     return set()
 
 
-def _call(fn, exercise: Exercise, inputs: dict, watch: LibraryCalls | None = None):
+class _TimeLimit(BaseException):
+    """Raised inside a student's function that runs past the time limit (a BaseException: `except Exception`
+    in the student's code does not swallow it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """Interrupt the code inside after ``seconds`` (SIGALRM: the main thread of a POSIX process, as in a notebook;
+    elsewhere no limit applies)."""
+    usable = (
+        seconds is not None and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise _TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _call(fn, exercise: Exercise, inputs: dict, watch: LibraryCalls | None = None, timeout: float | None = None):
     # A naive softmax overflows on purpose here; the report says so, NumPy's warnings would only add noise.
     args = [inputs[a] for a in exercise.args]
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), _time_limit(timeout):
         if watch is None:
             return fn(*args)
         with watch:
             return fn(*args)
+
+
+def check_timeout(timeout) -> float | None:
+    """The time limit of one call of a student's function, checked: a positive number of seconds, or None."""
+    if timeout is None:
+        return None
+    ok = isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and math.isfinite(timeout)
+    if not ok or timeout <= 0:
+        raise ValueError(
+            f"exercises.check expected timeout to be a positive number of seconds, or None for no limit. "
+            f"Received: timeout={timeout!r}."
+        )
+    return float(timeout)
 
 
 def _as_outputs(exercise: Exercise, result) -> tuple | str:
@@ -303,8 +347,9 @@ def _changed(before, after) -> bool:
     return False
 
 
-def check(exercise: Exercise, fn: Callable, seed: int = 0) -> Report:
+def check(exercise: Exercise, fn: Callable, seed: int = 0, timeout: float | None = 10.0) -> Report:
     """Run ``fn`` on the exercise's random cases and grade it (see :func:`scratchnet.exercises.check`)."""
+    timeout = check_timeout(timeout)
     report = Report(exercise.signature)
     if not callable(fn):
         report.fail(f"expected a function to check. Received: {type(fn).__name__} {fn!r}.")
@@ -321,7 +366,13 @@ def check(exercise: Exercise, fn: Callable, seed: int = 0) -> Report:
         given = copy.deepcopy(inputs)
         watch = LibraryCalls(allowed=_functions_in(given))  # functions handed to the learner may be called
         try:
-            result = _call(fn, exercise, given, watch)
+            result = _call(fn, exercise, given, watch, timeout)
+        except _TimeLimit:
+            report.fail(
+                f"it did not return within {timeout:g} s on a small case ({shapes[-1]}): an infinite loop? Look "
+                "for a `while` whose condition never changes. (Raise the limit with check(..., timeout=60).)"
+            )
+            return report
         except NotImplementedError:
             report.status = "not done"
             report.problems.append("it raises NotImplementedError: write your code under '# your code here'.")

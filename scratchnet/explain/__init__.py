@@ -79,6 +79,7 @@ def explain(model, x, y=None, print_fn: Callable[[str], object] = print, example
             f"readable). Received: examples={examples!r}."
         )
 
+    _check_same_length(x, y)
     # Only the tiny batch is checked and used, so explain(model, x_train, y_train) costs nothing extra.
     x = _first_rows(x, examples)
     why_forward_only = None
@@ -206,3 +207,16 @@ def _show_loss_numbers(out: _Printer, loss_fn, y: np.ndarray, p: np.ndarray) -> 
         out.note(f"(guessing 1/{c} for every class would give L = ln {c} = {math.log(c):.4f})")
     elif y.size <= SHOW:
         out.note(f"y = [{_list(y.ravel(), sep=', ')}]   p = [{_list(p.ravel(), sep=', ')}]")
+
+
+def _check_same_length(x, y) -> None:
+    """x and y must pair up before the first rows of each are taken, or a mismatch would go unnoticed."""
+    try:
+        nx, ny = len(x), len(y)
+    except TypeError:  # y is None, or not a sequence: prepare_data says what is wrong with it
+        return
+    if nx != ny:
+        raise ValueError(
+            f"explain expected as many targets as inputs. Received: {nx} inputs and {ny} targets. Pass matching "
+            "slices, e.g. model.explain(x[:2], y[:2])."
+        )

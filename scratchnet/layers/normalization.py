@@ -51,8 +51,8 @@ class Normalization(Layer):
             raise ValueError("Normalization: pass both `mean` and `variance`, or neither (and call adapt()).")
         super().__init__(**kwargs)
         self.axis = axis
-        self.mean = None if mean is None else np.asarray(mean, dtype=np.float64)
-        self.variance = None if variance is None else np.asarray(variance, dtype=np.float64)
+        self.mean = None if mean is None else _statistic("mean", mean)
+        self.variance = None if variance is None else _statistic("variance", variance)
 
     def adapt(self, data) -> None:
         """Measure the mean and variance of ``data`` (N, ..., D), over every axis but the feature axis.
@@ -71,7 +71,7 @@ class Normalization(Layer):
         if self.axis is None:
             mean, variance = x.mean(), x.var()
         else:
-            axis = self.axis % x.ndim
+            axis = self._feature_axis(x.ndim, f"data of shape {x.shape}")
             if axis == 0:
                 raise ValueError("Normalization: axis 0 is the batch axis; the feature axis is usually -1.")
             reduce = tuple(a for a in range(x.ndim) if a != axis)
@@ -97,7 +97,7 @@ class Normalization(Layer):
             mean = 0.0 if self.mean is None else float(self.mean)
             variance = 1.0 if self.variance is None else float(self.variance)
         else:
-            axis = self.axis % ndim
+            axis = self._feature_axis(ndim, f"inputs of shape {(None, *self.input_shape)}")
             shape = [1] * ndim
             shape[axis] = self.input_shape[axis - 1]
             mean = np.zeros(shape) if self.mean is None else _shaped(self.mean, shape)
@@ -105,6 +105,14 @@ class Normalization(Layer):
         self._mean = np.broadcast_to(mean, shape).astype(self.dtype)
         std = np.maximum(np.sqrt(np.broadcast_to(variance, shape)), _MIN_STD)
         self._inv_std = (1.0 / std).astype(self.dtype)
+
+    def _feature_axis(self, ndim: int, what: str) -> int:
+        if not -ndim <= self.axis < ndim:
+            raise ValueError(
+                f"Normalization '{self.name}': axis={self.axis} is out of range for {what} ({ndim} axes, so -{ndim} "
+                f"to {ndim - 1}). Received: axis={self.axis}. The feature axis is usually -1, the last."
+            )
+        return self.axis % ndim
 
     def forward(self, x, training=False):
         return (x - self._mean) * self._inv_std
@@ -122,6 +130,18 @@ class Normalization(Layer):
     def __repr__(self) -> str:
         adapted = "adapted" if self.mean is not None else "not adapted"
         return f"<Normalization name={self.name!r}, axis={self.axis}, {adapted}, built={self.built}>"
+
+
+def _statistic(name: str, values) -> np.ndarray:
+    """A given mean or variance, checked: finite numbers, and a variance is never negative."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"Normalization expected `{name}` to be numbers. Received: {name}={values!r}.") from None
+    if not np.isfinite(array).all() or (name == "variance" and (array < 0).any()):
+        wanted = "finite numbers >= 0 (a variance is a mean of squares)" if name == "variance" else "finite numbers"
+        raise ValueError(f"Normalization expected `{name}` to hold {wanted}. Received: {name}={values!r}.")
+    return array
 
 
 def _shaped(values: np.ndarray, shape: list[int]) -> np.ndarray:

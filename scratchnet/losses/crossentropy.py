@@ -41,6 +41,8 @@ class _CrossentropyBase(Loss):
                 f"{who}: scratchnet has no label smoothing. Received: label_smoothing={label_smoothing!r}. "
                 "Leave it at 0, or smooth the one-hot labels yourself: y * (1 - a) + a / num_classes."
             )
+        if not isinstance(from_logits, (bool, np.bool_)):
+            raise TypeError(f"{who} expected from_logits to be True or False. Received: from_logits={from_logits!r}.")
         self.from_logits = bool(from_logits)
 
     def get_config(self):

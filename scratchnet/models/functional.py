@@ -16,7 +16,8 @@ import numpy as np
 
 from scratchnet import layers
 from scratchnet.layers.base import Layer
-from scratchnet.layers.input_layer import SymbolicTensor
+from scratchnet.layers.input_layer import Input, SymbolicTensor
+from scratchnet.models import saving
 from scratchnet.models.graph import Graph
 from scratchnet.models.model import Model
 from scratchnet.models.sequential import Sequential
@@ -73,8 +74,25 @@ class Functional(Sequential):
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
-        config = {k: v for k, v in config.items() if k != "output_positions"}
-        return Sequential.from_config(config, custom_objects)
+        """The same chain, rebuilt as a functional model: its InputLayer first, so layer indices do not shift."""
+        specs = config["layers"]
+        if not specs or specs[0].get("class_name") != "InputLayer":  # written before the InputLayer was saved
+            config = {k: v for k, v in config.items() if k != "output_positions"}
+            return Sequential.from_config(config, custom_objects)
+        first = specs[0].get("config", {})
+        start = Input(shape=tuple(first["shape"]), name=first.get("name"))
+        tensors = [start]
+        for spec in specs[1:]:
+            tensors.append(saving.layer_from_json(spec, custom_objects)(tensors[-1]))
+        positions = config.get("output_positions")
+        outputs = tensors[-1] if not positions else [tensors[i] for i in positions]
+        return cls(
+            start,
+            outputs,
+            name=config.get("name"),
+            seed=config.get("seed"),
+            dtype=config.get("dtype", "float32"),
+        )
 
 
 Model.functional_class = Functional
@@ -153,6 +171,6 @@ def trace_chain(inputs, outputs) -> tuple[SymbolicTensor, list[Layer], list[int]
             )
     layers = [t.layer for t in chain]
     positions = [len(path) - 1 for path in paths]
-    if not many and positions == [len(layers) - 1]:
+    if positions == [len(layers) - 1]:  # outputs=out or outputs=[out]: one output, a model that can train
         positions = None
     return start, layers, positions

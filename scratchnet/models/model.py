@@ -363,9 +363,9 @@ class Model(KerasSteps, Trainer, Layer):
         """Save all weights to a ``.npz`` file, atomically (a crash never leaves a half-written file)."""
         saving.save_weights(self, path)
 
-    def load_weights(self, path) -> None:
+    def load_weights(self, path, max_bytes: int | None = None) -> None:
         """Load weights saved by :meth:`save_weights` or :meth:`save` (shapes are checked first)."""
-        saving.load_weights(self, path)
+        saving.load_weights(self, path, max_bytes=max_bytes)
 
     def to_json(self, **kwargs) -> str:
         """The architecture as a JSON string, as Keras's ``model.to_json()`` (weights not included)."""

@@ -9,6 +9,8 @@ Both are ``.npz`` archives (a zip of ``.npy`` arrays) that ``np.load(path, allow
     weight_names                  JSON list of ``'layer/key'`` names, UTF-8 bytes stored as uint8
     model_config                  (``model.save`` only) JSON: ``format_version``, ``class_name``, the model's
                                   ``get_config()`` and its compile settings (optimizer, loss, metrics)
+    optimizer_000, ...            (``model.save`` only, format 2) the optimizer's state; with the generators' states
+                                  in ``model_config``, training resumes exactly (:mod:`.optimizer_state`)
 
 Loading trusts nothing: a file that is empty, cut short, an HDF5 or Keras file, a weights-only file given to
 ``load_model``, a newer format or a damaged JSON each get an error naming the file and saying what it is not.
@@ -23,25 +25,24 @@ import inspect
 import json
 import os
 import re
-import stat
-import tempfile
-import time
 import zipfile
 
 import numpy as np
 
 from scratchnet import layers as layers_module
 from scratchnet import losses, optimizers
+from scratchnet.models import optimizer_state
+from scratchnet.models.atomic_write import atomic_savez
+from scratchnet.models.load_limits import check_depth, check_sizes, check_weight_headers, scan_npz
 
 __all__ = ["FORMAT_VERSION", "load_model", "load_weights", "save_model", "save_weights"]
 
-FORMAT_VERSION = 1
-"""The version of the file layout written by this scratchnet; loading accepts this version and older."""
+FORMAT_VERSION = 2
+"""The version of the file layout written by this scratchnet; loading accepts this version and older.
 
-# Temp files are named ".{file name}.{pid}.{8 random chars}.tmp": the pid says whether their writer still runs.
-_TEMP_RANDOM = r"[a-z0-9_]{8}"
-# Temp files of scratchnet <= 0.1 had no pid in their name; we only remove those once they are this old.
-_OLD_TEMP_AGE_SECONDS = 600
+1: weights, architecture, compile settings. 2 (scratchnet 0.3): also the optimizer's state and the random
+generators' (``optimizer_000``, ...; see :mod:`scratchnet.models.optimizer_state`), so training resumes exactly."""
+
 # Keras's .keras archives hold these; scratchnet's .npz archives never do.
 _KERAS_MEMBERS = ("config.json", "metadata.json", "model.weights.h5", "model.weights.npz")
 
@@ -50,8 +51,8 @@ _KERAS_MEMBERS = ("config.json", "metadata.json", "model.weights.h5", "model.wei
 def save_model(model, path) -> None:
     """Save architecture (JSON), compile settings and weights to one ``.npz`` file, atomically; no pickle.
 
-    Load it back with :func:`load_model`. The optimizer's running state (Adam's moments) is not saved:
-    training resumes with a fresh optimizer.
+    Load it back with :func:`load_model`. The optimizer's running state (Adam's moments and step count) and the
+    random generators are saved too, so training resumes exactly where it stopped.
 
     Raises:
         ValueError: the model is not built yet, or ``path`` is empty.
@@ -69,25 +70,28 @@ def save_model(model, path) -> None:
             else {"class_name": _class_name(model.loss), "config": model.loss.get_config()},
             "metrics": list(model.metric_names),
         }
-    arrays = _weight_arrays(model)
+    spec["optimizer_state"], state_arrays = optimizer_state.saved_state(model)
+    arrays = {**_weight_arrays(model), **state_arrays}
     arrays["model_config"] = _json_bytes(spec)
-    _atomic_savez(path, arrays, "save")
+    atomic_savez(path, arrays, "save")
 
 
 def save_weights(model, path) -> None:
     """Save all weights to a ``.npz`` file, atomically (a crash never leaves a half-written file behind)."""
     path = _check_save_path(path, "save_weights")
     _check_built(model, "save_weights")
-    _atomic_savez(path, _weight_arrays(model), "save_weights")
+    atomic_savez(path, _weight_arrays(model), "save_weights")
 
 
-def load_weights(model, path) -> None:
+def load_weights(model, path, max_bytes: int | None = None) -> None:
     """Load weights saved by :func:`save_weights` or :func:`save_model` into ``model``, in place.
 
     Every shape is checked before anything is written, so a mismatch leaves the model unchanged.
     """
     _check_built(model, "load_weights")
     path = _check_load_path(path, "load_weights")
+    headers = scan_npz(path, "load_weights", max_bytes)
+    check_weight_headers(headers, model, path, "load_weights")
     arrays = _read_npz(path, "load_weights")
     weights = _ordered_weights(arrays, path, "load_weights")
     try:
@@ -96,7 +100,9 @@ def load_weights(model, path) -> None:
         raise ValueError(f"load_weights(): the weights in '{path}' do not fit this model. {e}") from None
 
 
-def load_model(path, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True):
+def load_model(
+    path, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True, max_bytes: int | None = None
+):
     """Load a model saved with ``model.save(path)``: architecture, compile settings and weights.
 
     Args:
@@ -106,6 +112,8 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True, s
             ``cls.from_config(config)``, i.e. ``cls(**layer.get_config())``.
         compile: False leaves the model uncompiled (as Keras's ``compile=False``): no optimizer, loss or metrics.
         safe_mode: accepted for Keras's signature. Loading is always safe here: nothing is ever unpickled.
+        max_bytes: the most array data the file may declare (else ``$SCRATCHNET_MAX_LOAD_BYTES``, else 1 GiB);
+            see :mod:`scratchnet.models.load_limits`: headers are checked before any array is read.
 
     Raises:
         ValueError: the file is not a model saved by scratchnet (it says what it is instead), or it uses a
@@ -118,7 +126,8 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True, s
         if not isinstance(flag, (bool, np.bool_)):
             raise TypeError(f"load_model() expected {name} to be True or False. Received: {name}={flag!r}.")
     path = _check_load_path(path, "load_model")
-    arrays = _read_npz(path, "load_model")
+    headers = scan_npz(path, "load_model", max_bytes)
+    arrays = _read_npz(path, "load_model", only=("model_config", "weight_names"))
     if "model_config" not in arrays:
         if "weight_names" in arrays:
             raise ValueError(
@@ -129,8 +138,8 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True, s
         _not_ours(arrays, path, "load_model")
     spec = _decode_json(arrays["model_config"], path, "model_config", "load_model")
     _check_spec(spec, path)
-    weights = _ordered_weights(arrays, path, "load_model")
     _check_classes(spec["config"], path, custom_objects)
+    check_sizes(spec["config"], headers, path)
     try:
         model = layer_from_json(spec, custom_objects)
     except (KeyError, TypeError, ValueError) as e:
@@ -140,6 +149,9 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True, s
             "exactly the arguments its __init__ takes."
         ) from None
     if model.built:
+        check_weight_headers(headers, model, path, "load_model")
+        arrays.update(_read_npz(path, "load_model"))
+        weights = _ordered_weights(arrays, path, "load_model")
         try:
             model.set_weights(weights)
         except ValueError as e:
@@ -148,6 +160,8 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True, s
             ) from None
     if compile and spec.get("compile"):
         _compile_from_spec(model, spec["compile"], path, custom_objects)
+    if model.built:
+        optimizer_state.restore(model, spec.get("optimizer_state"), arrays, path)
     return model
 
 
@@ -231,100 +245,6 @@ def _check_save_path(path, who: str) -> str:
     return path
 
 
-def _atomic_savez(path: str, arrays: dict, who: str) -> None:
-    """Write ``arrays`` to ``path`` as .npz via a temp file in the same folder, fsync, then rename.
-
-    os.replace is atomic, so whoever opens ``path`` sees either the old file or the complete new one, never a
-    half-written one. The temp file is removed if anything fails; if the process is killed instead (kill -9,
-    a power cut), the next save to the same path removes it.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
-    base = os.path.basename(path)
-    _remove_stale_temp_files(folder, base)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{base}.{os.getpid()}.", suffix=".tmp")
-    except PermissionError:
-        raise PermissionError(
-            f"{who}(): cannot save to '{path}': no permission to write in the folder '{folder}'. Save to a "
-            "folder you can write to (your home folder, or the current one), or change the folder's permissions."
-        ) from None
-    except OSError as e:
-        raise OSError(f"{who}(): cannot save to '{path}': {e.strerror or e}.") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        # mkstemp creates the file readable by its owner only (0600); a saved model should get the permissions
-        # any new file gets (0666 minus the umask), or keep those of the file it replaces.
-        os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
-    except BaseException as e:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        if isinstance(e, OSError):
-            raise OSError(
-                f"{who}(): could not write '{path}': {e.strerror or e}. The previous file, if any, is unchanged."
-            ) from None
-        raise
-
-
-def _mode_for(path: str) -> int:
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        return 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    try:  # Linux states it without changing it
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _remove_stale_temp_files(folder: str, base: str) -> None:
-    """Remove temp files of earlier saves to ``base`` whose writer is gone (killed mid-save). Best effort."""
-    ours = re.compile(rf"^\.{re.escape(base)}\.(\d+)\.{_TEMP_RANDOM}\.tmp$")
-    old = re.compile(rf"^\.{re.escape(base)}\.{_TEMP_RANDOM}\.tmp$")
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        full = os.path.join(folder, name)
-        match = ours.match(name)
-        try:
-            if match:
-                stale = int(match.group(1)) != os.getpid() and not _process_alive(int(match.group(1)))
-            elif old.match(name):
-                stale = time.time() - os.stat(full).st_mtime > _OLD_TEMP_AGE_SECONDS
-            else:
-                continue
-            if stale:
-                os.remove(full)
-        except OSError:
-            continue
-
-
-def _process_alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill(pid, 0) would *terminate* the process on Windows; keep the file
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. PermissionError: it exists, under another user
-        return True
-    return True
-
-
 # --- reading ---------------------------------------------------------------------------------------------------------
 def _check_load_path(path, who: str) -> str:
     path = _as_path(path, who)
@@ -346,8 +266,8 @@ def _check_load_path(path, who: str) -> str:
     return path
 
 
-def _read_npz(path: str, who: str) -> dict[str, np.ndarray]:
-    """All arrays of a scratchnet .npz file, after checking it is one; never unpickles anything."""
+def _read_npz(path: str, who: str, only: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+    """The arrays (all, or those in ``only``) of a scratchnet .npz file; never unpickles. Call scan_npz first."""
     try:
         with open(path, "rb") as f:
             head = f.read(8)
@@ -396,7 +316,7 @@ def _read_npz(path: str, who: str) -> dict[str, np.ndarray]:
         )
     try:
         with np.load(path, allow_pickle=False) as data:
-            return {key: data[key] for key in data.files}
+            return {key: data[key] for key in data.files if only is None or key in only}
     except ValueError as e:
         if "pickle" in str(e):
             raise ValueError(
@@ -445,9 +365,11 @@ def _ordered_weights(arrays: dict, path: str, who: str) -> list[np.ndarray]:
 
 
 def _decode_json(array: np.ndarray, path: str, key: str, who: str):
+    text = np.asarray(array, dtype=np.uint8).tobytes()
+    check_depth(text, path, key, who)
     try:
-        return json.loads(np.asarray(array, dtype=np.uint8).tobytes().decode("utf-8"))
-    except (ValueError, TypeError, UnicodeDecodeError) as e:
+        return json.loads(text.decode("utf-8"))
+    except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as e:
         raise ValueError(
             f"{who}(): '{path}' is damaged: its '{key}' entry is not valid JSON ({e}). Save the model again."
         ) from None

@@ -73,6 +73,12 @@ class Sequential(Model):
                 "Sequential.add expected a scratchnet layer (an instance of scratchnet.layers.Layer). "
                 f"Received: {layer!r} of type {type(layer).__name__}."
             )
+        if any(other.name == layer.name for other in self.layers):
+            raise ValueError(
+                f"All layers added to a Sequential model should have unique names. Name {layer.name!r} is already the "
+                f"name of a layer in model '{self.name}'. Received: a second layer named {layer.name!r}; give it "
+                "another name= (or leave name= out)."
+            )
         self.layers.append(layer)
         if rebuild:
             self._changed()

@@ -301,8 +301,12 @@ class Trainer:
         return_dict: bool = False,
         callbacks=None,
         steps: int | None = None,
+        sample_weight=None,
     ):
         """Loss (and metrics) over ``(x, y)``, in inference mode.
+
+        ``sample_weight`` (one weight per example) weighs the loss as ``fit`` does, ``sum(w_i * l_i) / N``;
+        the metrics are not weighted.
 
         Returns:
             The loss as a float when no metrics were compiled, else ``[loss, *metrics]``
@@ -314,12 +318,15 @@ class Trainer:
         if custom_steps.overrides(self, "test_step") or custom_steps.overrides(self, "train_step"):
             return _results(custom_steps.evaluate(self, x, y, batch_size, None), return_dict)
         x, y = checks.prepare_data(self, x, y, "evaluate")
+        weights = checks.sample_weights(self, y, sample_weight, None, "evaluate()")
         hints.check_input_scale(self, x)
         steps = math.ceil(len(x) / batch_size)
         cbs = CallbackList(callbacks, model=self, add_progbar=verbose != 0, verbose=verbose, steps=steps)
-        return _results(self._evaluate_prepared(x, y, batch_size, cbs), return_dict)
+        return _results(self._evaluate_prepared(x, y, batch_size, cbs, weights), return_dict)
 
-    def _evaluate_prepared(self, x, y, batch_size: int, cbs: CallbackList | None) -> dict[str, float]:
+    def _evaluate_prepared(
+        self, x, y, batch_size: int, cbs: CallbackList | None, weights: np.ndarray | None = None
+    ) -> dict[str, float]:
         tracker = RunningMeans(["loss", *self.metric_names])
         if cbs is not None:
             cbs.on_test_begin()
@@ -329,7 +336,11 @@ class Trainer:
                     cbs.on_test_batch_begin(step)
                 xb, yb = self.cast_inputs(x[rows]), y[rows]
                 y_pred = self.forward(xb, training=False)
-                logs = tracker.add(len(xb), self.loss.forward(yb, y_pred), self._metric_values(yb, y_pred))
+                if weights is None:
+                    loss = self.loss.forward(yb, y_pred)
+                else:
+                    loss = float((weights[rows] * self.loss.per_example(yb, y_pred)).sum()) / len(y_pred)
+                logs = tracker.add(len(xb), loss, self._metric_values(yb, y_pred))
                 if cbs is not None:
                     cbs.on_test_batch_end(step, logs)
         logs = tracker.means()
