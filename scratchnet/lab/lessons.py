@@ -202,6 +202,33 @@ LESSONS: tuple[Lesson, ...] = (
         ),
         data=None,
     ),
+    Lesson(
+        stem="10_build_the_tape",
+        title="Build the tape yourself",
+        minutes=45,
+        objectives=(
+            "write the local derivative of mul, matmul, a broadcast add, sum, exp and log, each from its forward",
+            "undo a broadcast in the backward: the gradient of a (D,) bias added to (N, D) sums over the batch",
+            "play a tape back in reverse topological order, adding up the gradients of a value used twice",
+            "see the same Dense gradient by hand, by scratchnet's GradientTape and by finite differences",
+        ),
+        exercises=(
+            "mul_backward",
+            "matmul_backward",
+            "add_backward",
+            "sum_backward",
+            "exp_backward",
+            "log_backward",
+            "backward_pass",
+        ),
+        questions=(
+            "Why must the playback wait until every op that used a value has handed down its share?",
+            "The fused softmax + cross-entropy gradient is simpler than the chain: why can a tape not find it?",
+            "What does a tape cost that a hand-written backward does not, and when is it worth it?",
+        ),
+        data=None,
+        guide="from-layers-to-a-tape",
+    ),
 )
 
 
