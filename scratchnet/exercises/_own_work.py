@@ -10,6 +10,7 @@ scratchnet's when its code comes from a file inside the installed package's fold
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import threading
@@ -26,6 +27,10 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.
 
 
 def _is_library(code: CodeType, module: str) -> bool:
+    # A generator's frame may be resumed or closed by the garbage collector while the learner's code runs (a
+    # pipeline left over from earlier code): that is not the learner calling it, and no exercise is a generator.
+    if code.co_flags & (inspect.CO_GENERATOR | inspect.CO_ASYNC_GENERATOR | inspect.CO_COROUTINE):
+        return False
     return code.co_filename.startswith(_PACKAGE_DIR) and not module.startswith(ALLOWED_MODULES)
 
 
