@@ -57,6 +57,15 @@ class ArrayInterop:
     def astype(self, dtype):
         return OPS["cast"](self, dtype)
 
+    def ravel(self):
+        return OPS["reshape"](self, (-1,))
+
+    flatten = ravel
+
+    def round(self, decimals: int = 0) -> np.ndarray:
+        """The values rounded, as NumPy (rounding has no useful gradient)."""
+        return np.round(self._value, decimals)
+
     def get_shape(self):
         return self.shape
 
