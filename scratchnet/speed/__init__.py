@@ -31,6 +31,10 @@ In ``convolution.py``:
 7. :func:`im2col_rows` — Conv2D's patch matrix copied into a buffer reused between batches.
 8. :func:`conv_grads_into` — Conv2D's gradients written into dθ with ``out=``.
 9. :func:`max_pool_forward`, :func:`max_pool_backward` — max pooling by window offsets, no copy of the windows.
+10. :func:`bias_activation_in_place` — Conv2D's bias and ReLU written over its matmul's output.
+11. :func:`conv_input_grad` — Conv2D's input gradient one kernel offset at a time, no (N*Ho*Wo, kh*kw*C) dcols.
+12. :func:`max_pool_backward` after a ReLU made by trick 10 also does that ReLU's backward, on the 4x smaller
+    pooled gradient (:func:`is_relu_output`, :func:`relu_backward_done`).
 
 The switch itself is ``switch.py``. A trick keeps what it needs between calls (the flat θ, the patch buffer) in
 its own file, keyed by the model or layer, never in their attributes.
@@ -46,7 +50,16 @@ plain path), on the shared 2-core machine (±20 % between runs):
 """
 
 from scratchnet.speed.blas import blas_threads
-from scratchnet.speed.convolution import conv_grads_into, im2col_rows, max_pool_backward, max_pool_forward
+from scratchnet.speed.convolution import (
+    bias_activation_in_place,
+    conv_grads_into,
+    conv_input_grad,
+    im2col_rows,
+    is_relu_output,
+    max_pool_backward,
+    max_pool_forward,
+    relu_backward_done,
+)
 from scratchnet.speed.dense import (
     FLUSH_DENORMALS_EVERY,
     FlatParameters,
@@ -64,8 +77,10 @@ __all__ = [
     "FLUSH_DENORMALS_EVERY",
     "FlatParameters",
     "adam_update",
+    "bias_activation_in_place",
     "blas_threads",
     "conv_grads_into",
+    "conv_input_grad",
     "dense_backward_into",
     "disabled",
     "enabled",
@@ -73,8 +88,10 @@ __all__ = [
     "flush_denormals",
     "im2col_rows",
     "is_flat",
+    "is_relu_output",
     "max_pool_backward",
     "max_pool_forward",
     "mean",
+    "relu_backward_done",
     "separate_parameters",
 ]
