@@ -96,6 +96,43 @@ def test_training_keeps_every_array_float32(optimizer):
     assert isinstance(loss, float) and isinstance(acc, float)
 
 
+def test_the_course_cnn_keeps_every_array_float32_on_the_fast_path():
+    # Conv2D(relu) -> MaxPool twice, as the course has it (smaller images, to be quick): every speed trick for
+    # convolutions runs (patch buffer, in-place bias + ReLU, dx by offsets, the ReLU folded into the pooling).
+    L = sn.layers
+    model = sn.Sequential(
+        [
+            L.Conv2D(8, 3, activation="relu", input_shape=(14, 14, 1)),
+            L.MaxPooling2D(2, 2),
+            L.Conv2D(8, 3, activation="relu"),
+            L.MaxPooling2D(2, 2),
+            L.Flatten(),
+            L.Dense(16, activation="relu"),
+            L.Dense(10, activation="softmax"),
+        ],
+        seed=0,
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    rng = np.random.default_rng(3)
+    x, y = rng.random((64, 14, 14, 1)), rng.integers(0, 10, 64)  # float64 images, as x / 255.0 gives
+    gradients, conv2 = [], model.layers[2]
+    backward = conv2.backward
+
+    def spy(dy):  # the gradients the second convolution receives and hands down
+        dx = backward(dy)
+        gradients.extend([dy, dx])
+        return dx
+
+    conv2.backward = spy
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+    del conv2.backward
+    assert gradients and all(g.dtype == np.float32 for g in gradients)  # ∂L/∂ between the layers too
+    promoted = [f"{name}: {a.dtype}" for name, a in float_arrays(model) + float_arrays(model.optimizer)]
+    assert [p for p in promoted if not p.endswith("float32")] == []
+    assert sn.speed.convolution.cols_buffer(conv2).dtype == np.float32
+    assert model.predict(x[:3], verbose=0).dtype == np.float32
+
+
 def test_one_training_step_keeps_float32_after_train_on_batch():
     rng = np.random.default_rng(1)
     model = exercise_model()
