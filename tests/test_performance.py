@@ -13,6 +13,7 @@ tested structurally:
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tracemalloc
@@ -231,6 +232,7 @@ def openblas(monkeypatch):
     set_threads, get_threads = functions
     before = get_threads()
     set_threads(2)
+    monkeypatch.setattr(sn.speed.blas, "idle_cores", lambda: 2)  # an idle 2-core machine, whatever the load is
     yield
     set_threads(before)
 
@@ -241,6 +243,18 @@ def test_small_matmuls_train_on_one_blas_thread_and_the_setting_comes_back(openb
 
 def test_big_batches_keep_every_blas_thread(openblas):
     assert threads_seen_by_fit(batch_size=2048) == (2, 2)  # 2048 × 100,480 multiply-adds is not small
+
+
+def test_big_batches_get_one_thread_when_the_other_core_is_busy(openblas, monkeypatch):
+    monkeypatch.setattr(sn.speed.blas, "idle_cores", lambda: 1)
+    assert threads_seen_by_fit(batch_size=2048) == (1, 2)
+
+
+def test_idle_cores_reads_the_load_average(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    for load, idle in ((0.2, 2), (1.1, 1), (9.5, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert sn.speed.blas.idle_cores() == idle
 
 
 def test_blas_threads_are_left_alone_when_the_user_chose_them(openblas, monkeypatch):

@@ -37,7 +37,7 @@ import numpy as np
 
 from scratchnet.speed.switch import enabled
 
-__all__ = ["SMALL_MATMUL", "blas_threads", "get_num_threads", "threads_for"]
+__all__ = ["SMALL_MATMUL", "blas_threads", "get_num_threads", "idle_cores", "threads_for"]
 
 #: Multiply-adds per batch below which one thread is used (16.8 million): for the exercise model, batch 128
 #: (12.9 million) is below, batch 256 (25.7 million) above.
@@ -90,22 +90,43 @@ def get_num_threads() -> int | None:
     return None if functions is None else functions[1]()
 
 
+def idle_cores() -> int:
+    """Cores nobody else is using, as the 1-minute load average tells: at least 1.
+
+    Where the load average cannot be read (Windows), every core the process may run on counts as idle.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return cores
+    return max(1, min(cores, round(cores - load)))
+
+
 @contextlib.contextmanager
 def threads_for(multiply_adds: int) -> Iterator[None]:
-    """Run the ``with`` block on one BLAS thread when its matmuls are small (see the module's docstring).
+    """Run the ``with`` block on one BLAS thread when its matmuls are small, and on no more threads than there
+    are idle cores otherwise (see the module's docstring).
 
     Args:
         multiply_adds: the multiply-adds of the largest matmul the block repeats, e.g. batch size × in × out.
     """
     functions = None
-    if multiply_adds < SMALL_MATMUL and not any(os.environ.get(name) for name in _THREAD_VARIABLES):
+    if not any(os.environ.get(name) for name in _THREAD_VARIABLES):
         functions = _openblas()
     if functions is None:
         yield
         return
     set_threads, get_threads = functions
     previous = get_threads()
-    set_threads(1)
+    wanted = 1 if multiply_adds < SMALL_MATMUL else min(previous, idle_cores())
+    if wanted >= previous:
+        yield
+        return
+    set_threads(wanted)
     try:
         yield
     finally:
