@@ -178,3 +178,38 @@ def test_the_benchmarks_cnn_mode_runs_and_counts_the_work():
     assert result["gflop_per_sample"] == pytest.approx((2 * conv1 + 3 * (conv2 + dense1 + dense2)) / 1e9, rel=1e-4)
     assert result["s_per_epoch"] > 0 and 0 < result["conv_matmul_fraction_of_peak"]
     assert result["steps_timed"] == 3 and result["fast_paths"] is True
+
+
+def small_cnn():
+    import scratchnet as sn
+
+    L = sn.layers
+    model = sn.Sequential(
+        [
+            L.Conv2D(4, 3, activation="relu", input_shape=(9, 9, 2)),
+            L.MaxPooling2D(2, 2),
+            L.Conv2D(3, 2, strides=2, padding="same", activation="relu"),
+            L.MaxPooling2D(2, 1, padding="same"),
+            L.Flatten(),
+            L.Dense(5, activation="softmax"),
+        ],
+        seed=3,
+        dtype="float64",
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def test_a_cnn_trains_to_the_same_weights_on_both_paths():
+    # In a model, θ is one flat vector: the bias rides in the matmul (trick 13) and every other trick runs too.
+    rng = np.random.default_rng(0)
+    x, y = rng.random((48, 9, 9, 2)), rng.integers(0, 5, 48)
+    fast = small_cnn()
+    fast.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    assert all(speed.convolution.kernel_with_bias(layer, layer.params) is not None for layer in fast.layers[0:3:2])
+    with speed.disabled():
+        plain = small_cnn()
+        plain.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    for w_fast, w_plain in zip(fast.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_allclose(w_fast, w_plain, rtol=1e-10, atol=1e-12)
+    assert not np.allclose(fast.get_weights()[1], small_cnn().get_weights()[1])  # training moved the biases

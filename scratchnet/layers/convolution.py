@@ -314,14 +314,12 @@ class Conv2D(Layer):
         self.x_shape, self.padded_shape = x.shape, xp.shape
         # The window view is (N, Ho, Wo, C, kh, kw); putting C last matches W's (kh, kw, C) order, and the
         # reshape copies the patches into rows (im2col): the one copy the convolution makes.
-        if speed.enabled():  # the same rows, copied into a buffer reused between batches
-            self.cols = speed.im2col_rows(self, xp, self.kernel_size, self.strides)
-        else:
-            patches = im2col(xp, self.kernel_size, self.strides).transpose(0, 1, 2, 4, 5, 3)
-            self.cols = patches.reshape(n * ho * wo, -1)
+        if speed.enabled():  # the same z, patches in a reused buffer, the bias inside the matmul, ReLU in place
+            z = speed.conv_forward(self, xp).reshape(n, ho, wo, self.filters)
+            return speed.bias_activation_in_place(self.activation, z, None)
+        patches = im2col(xp, self.kernel_size, self.strides).transpose(0, 1, 2, 4, 5, 3)
+        self.cols = patches.reshape(n * ho * wo, -1)
         z = self.cols @ self.params["W"].reshape(-1, self.filters)
-        if speed.enabled():  # the same bias and activation, the ReLU written over z
-            return speed.bias_activation_in_place(self.activation, z.reshape(n, ho, wo, self.filters), self.bias)
         if self.use_bias:
             z += self.params["b"]
         return self.activation.forward(z.reshape(n, ho, wo, self.filters))

@@ -33,6 +33,8 @@ In ``convolution.py``:
 9. :func:`max_pool_forward`, :func:`max_pool_backward` — max pooling by window offsets, no copy of the windows.
 10. :func:`bias_activation_in_place` — Conv2D's bias and ReLU written over its matmul's output.
 11. :func:`conv_input_grad` — Conv2D's input gradient one kernel offset at a time, no (N*Ho*Wo, kh*kw*C) dcols.
+13. :func:`conv_forward` — Conv2D's bias inside its matmul (a column of ones after the patches), so dW and db
+    come from one matmul too, when W and b lie side by side in θ.
 12. :func:`max_pool_backward` after a ReLU made by trick 10 also does that ReLU's backward, on the 4x smaller
     pooled gradient (:func:`is_relu_output`, :func:`relu_backward_done`).
 
@@ -52,6 +54,7 @@ plain path), on the shared 2-core machine (±20 % between runs):
 from scratchnet.speed.blas import blas_threads
 from scratchnet.speed.convolution import (
     bias_activation_in_place,
+    conv_forward,
     conv_grads_into,
     conv_input_grad,
     im2col_rows,
@@ -79,6 +82,7 @@ __all__ = [
     "adam_update",
     "bias_activation_in_place",
     "blas_threads",
+    "conv_forward",
     "conv_grads_into",
     "conv_input_grad",
     "dense_backward_into",
