@@ -49,6 +49,20 @@ plain path), on the shared 2-core machine (±20 % between runs):
     ms per training step                                       plain    with the trick
     max pooling by window offsets                              26-28    15-17    (most of the gain)
     im2col into a reused buffer, per call                      0.165    0.127 ms (second conv's patches)
+
+Tricks 10-13, measured on the shared machine at load 5-10 (so in CPU time of the training process, from cProfile
+with ``time.process_time`` over 30 steps, one BLAS thread; wall times there vary 2-5x):
+
+    ms of CPU per training step                                 before   after
+    11: dx one kernel offset at a time (dcols + col2im before)  10.7     8.9
+    12: ReLU backward folded into the max pooling               1.7      0
+    13: bias inside the matmul: bias + ReLU, and db's sum        3.3      1.5
+    the whole step, main (285cd99) -> 10-13                     46.7     39.4
+    interleaved processes, 5 rounds, best of 8 x 10 steps       33-43    29-32    (CPU; wall 47-54 -> 33-45)
+
+What is left (the same profile, 39.4 ms): the convolutions' matmuls 24 ms (forward 7.6, dW and db 8.6, dx 8.0),
+which run at about 65 % of one thread's matmul peak measured in the same conditions; max-pool backward 4.8,
+forward 1.2; the patch copies 1.7; ReLU in place 1.3; Adam 0.9; the Dense layers 1.3.
 """
 
 from scratchnet.speed.blas import blas_threads
