@@ -13,6 +13,7 @@ tested structurally:
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tracemalloc
@@ -94,6 +95,43 @@ def test_training_keeps_every_array_float32(optimizer):
     assert model.predict(x[:5], verbose=0).dtype == np.float32
     loss, acc = model.evaluate(x, y, verbose=0)
     assert isinstance(loss, float) and isinstance(acc, float)
+
+
+def test_the_course_cnn_keeps_every_array_float32_on_the_fast_path():
+    # Conv2D(relu) -> MaxPool twice, as the course has it (smaller images, to be quick): every speed trick for
+    # convolutions runs (patch buffer, in-place bias + ReLU, dx by offsets, the ReLU folded into the pooling).
+    L = sn.layers
+    model = sn.Sequential(
+        [
+            L.Conv2D(8, 3, activation="relu", input_shape=(14, 14, 1)),
+            L.MaxPooling2D(2, 2),
+            L.Conv2D(8, 3, activation="relu"),
+            L.MaxPooling2D(2, 2),
+            L.Flatten(),
+            L.Dense(16, activation="relu"),
+            L.Dense(10, activation="softmax"),
+        ],
+        seed=0,
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    rng = np.random.default_rng(3)
+    x, y = rng.random((64, 14, 14, 1)), rng.integers(0, 10, 64)  # float64 images, as x / 255.0 gives
+    gradients, conv2 = [], model.layers[2]
+    backward = conv2.backward
+
+    def spy(dy):  # the gradients the second convolution receives and hands down
+        dx = backward(dy)
+        gradients.extend([dy, dx])
+        return dx
+
+    conv2.backward = spy
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+    del conv2.backward
+    assert gradients and all(g.dtype == np.float32 for g in gradients)  # ∂L/∂ between the layers too
+    promoted = [f"{name}: {a.dtype}" for name, a in float_arrays(model) + float_arrays(model.optimizer)]
+    assert [p for p in promoted if not p.endswith("float32")] == []
+    assert sn.speed.convolution.cols_buffer(conv2).dtype == np.float32
+    assert model.predict(x[:3], verbose=0).dtype == np.float32
 
 
 def test_one_training_step_keeps_float32_after_train_on_batch():
@@ -194,6 +232,7 @@ def openblas(monkeypatch):
     set_threads, get_threads = functions
     before = get_threads()
     set_threads(2)
+    monkeypatch.setattr(sn.speed.blas, "idle_cores", lambda: 2)  # an idle 2-core machine, whatever the load is
     yield
     set_threads(before)
 
@@ -204,6 +243,18 @@ def test_small_matmuls_train_on_one_blas_thread_and_the_setting_comes_back(openb
 
 def test_big_batches_keep_every_blas_thread(openblas):
     assert threads_seen_by_fit(batch_size=2048) == (2, 2)  # 2048 × 100,480 multiply-adds is not small
+
+
+def test_big_batches_get_one_thread_when_the_other_core_is_busy(openblas, monkeypatch):
+    monkeypatch.setattr(sn.speed.blas, "idle_cores", lambda: 1)
+    assert threads_seen_by_fit(batch_size=2048) == (1, 2)
+
+
+def test_idle_cores_reads_the_load_average(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    for load, idle in ((0.2, 2), (1.1, 1), (9.5, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert sn.speed.blas.idle_cores() == idle
 
 
 def test_blas_threads_are_left_alone_when_the_user_chose_them(openblas, monkeypatch):

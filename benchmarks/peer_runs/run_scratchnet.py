@@ -98,19 +98,19 @@ def main() -> None:
         def on_epoch_end(self, epoch, logs=None):
             clock.stop()
             # Inside fit, where scratchnet's BLAS-thread rule is in force.
-            threads_in_fit.append(sn.blas.get_num_threads())
+            threads_in_fit.append(sn.speed.blas.get_num_threads())
 
     result.before_fit()
     if args.model == "tape":
         train_with_tape(sn, net, x_train, y_train, batch, args.epochs, clock)
-        threads_in_fit.append(sn.blas.get_num_threads())
+        threads_in_fit.append(sn.speed.blas.get_num_threads())
     else:
         net.fit(x_train, y_train, batch_size=batch, epochs=args.epochs, verbose=0, callbacks=[EpochClock()])
     result.after_fit(clock.times)
     _, accuracy = net.evaluate(x_test, y_test, verbose=0)
     result.finish(
         accuracy,
-        threads=f"BLAS threads in fit: {sorted(set(threads_in_fit))} (scratchnet's rule; {sn.blas.get_num_threads()} "
+        threads=f"BLAS threads in fit: {sorted(set(threads_in_fit))} (scratchnet's rule; {sn.speed.blas.get_num_threads()} "
         "outside fit)",
     )
 

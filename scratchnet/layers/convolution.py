@@ -314,17 +314,19 @@ class Conv2D(Layer):
         self.x_shape, self.padded_shape = x.shape, xp.shape
         # The window view is (N, Ho, Wo, C, kh, kw); putting C last matches W's (kh, kw, C) order, and the
         # reshape copies the patches into rows (im2col): the one copy the convolution makes.
-        if speed.enabled():  # the same rows, copied into a buffer reused between batches
-            self.cols = speed.im2col_rows(self, xp, self.kernel_size, self.strides)
-        else:
-            patches = im2col(xp, self.kernel_size, self.strides).transpose(0, 1, 2, 4, 5, 3)
-            self.cols = patches.reshape(n * ho * wo, -1)
+        if speed.enabled():  # the same z, patches in a reused buffer, the bias inside the matmul, ReLU in place
+            z = speed.conv_forward(self, xp).reshape(n, ho, wo, self.filters)
+            return speed.bias_activation_in_place(self.activation, z, None)
+        patches = im2col(xp, self.kernel_size, self.strides).transpose(0, 1, 2, 4, 5, 3)
+        self.cols = patches.reshape(n * ho * wo, -1)
         z = self.cols @ self.params["W"].reshape(-1, self.filters)
         if self.use_bias:
             z += self.params["b"]
         return self.activation.forward(z.reshape(n, ho, wo, self.filters))
 
     def backward(self, dy):
+        if speed.enabled() and speed.relu_backward_done(dy, self.activation):
+            return self.backward_linear(dy)  # a max pooling after the ReLU did its backward (speed.py)
         dz = self.activation.backward(dy)
         return self.backward_linear(dz)
 
@@ -340,9 +342,16 @@ class Conv2D(Layer):
                 self.grads["b"] = dz2.sum(axis=0)
         if not self.needs_input_grad:
             return None
+        if speed.enabled():  # the same dxp, one kernel offset at a time
+            dxp = speed.conv_input_grad(dz2, self.params["W"], self.padded_shape, (ho, wo), self.strides)
+            return self._unpad(dxp)
         kh, kw = self.kernel_size
         dcols = dz2 @ self.params["W"].reshape(-1, f).T
         dxp = col2im(dcols.reshape(n, ho, wo, kh, kw, -1), self.padded_shape, self.strides)
+        return self._unpad(dxp)
+
+    def _unpad(self, dxp: np.ndarray) -> np.ndarray:
+        """dx from the padded input's gradient: the padding's rows and columns dropped."""
         (pt, _), (pl, _) = self.pads
         _, h, w, _ = self.x_shape
         return dxp[:, pt : pt + h, pl : pl + w, :]

@@ -129,7 +129,7 @@ class MaxPooling2D(_Pooling2D):
     def backward(self, dy):
         if speed.enabled():
             dxp = speed.max_pool_backward(dy, self.xp, self.y, self.pool_size, self.strides)
-            return self._unpad(dxp)
+            return dxp if dxp.shape == self.x_shape else self._unpad(dxp)  # unpadded: the very array it marked
         ph, pw = self.pool_size
         winner = np.arange(ph * pw) == self.argmax[..., None]  # bool one-hot: keeps dy's dtype below
         dwindows = (winner * dy[..., None]).reshape(*dy.shape, ph, pw)

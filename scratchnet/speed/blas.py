@@ -1,4 +1,5 @@
-"""BLAS threads: the small matmuls of a training step run on one thread.
+"""BLAS threads: the small matmuls of a training step run on one thread, and no matmul on more threads than there
+are idle cores.
 
 NumPy hands every matmul to a BLAS library (OpenBLAS, in the pip wheels), which by default splits each one across
 all cores. That pays for big matmuls, but a training step of a small model is a string of small ones, e.g.
@@ -14,8 +15,21 @@ on a 2-core machine (784 -> 128 relu -> 10 softmax, Adam, seconds per epoch of 6
 At batch 32 a second thread gains a few percent at best, and on a machine doing anything else it costs 2-3x.
 So while ``fit``, ``evaluate`` and ``predict`` run, scratchnet asks OpenBLAS for one thread when the largest matmul
 of a batch is small, and puts the previous setting back when they return. "Small" is below :data:`SMALL_MATMUL`
-multiply-adds, batch size × the parameter count of the largest layer: 32 × 100,480 = 3.2 million for the exercise
-model. Bigger batches keep every thread, as they gain more when the machine is idle.
+multiply-adds, batch size × the largest layer's multiply-adds per example (``Model.multiply_adds_per_batch``;
+Dense: in × out, Conv2D: Ho·Wo × kh·kw·C × F): 32 × 100,480 = 3.2 million for the exercise model, 32 × 2.36
+million = 75 million for the course CNN's second convolution. Bigger batches keep every thread, as they gain more
+when the machine is idle — but only as many as there are idle cores (:func:`idle_cores`, from the 1-minute load
+average): on a machine shared with busy programs a second thread is a loss for every model. Measured on the
+shared 2-core machine while about 8 other programs kept its load average at 8-10 (ms per training step, best of
+4 runs, processes one after the other; "+ busy loop" adds ``python -c 'while 1: pass'``):
+
+                                           1 thread   2 threads   + busy loop: 1 thread   2 threads
+    exercise MLP (784-128-10, batch 32)     0.9-2.6    31-38                   2.1          63
+    DLwP MLP (784-512-10, batch 128)        6.6-19     24-142                  24          143
+    course CNN (two Conv2D 64, batch 32)     48-122    314                     140          971
+
+On an idle 2-core machine the CNN gains from the second thread (the issue's figures: 10.0 s an epoch of 12,000
+images on one thread, 7.0 s on two); with the other core taken, two threads cost 2.6-7x.
 
 It leaves the threads alone when:
 
@@ -37,7 +51,7 @@ import numpy as np
 
 from scratchnet.speed.switch import enabled
 
-__all__ = ["SMALL_MATMUL", "blas_threads", "get_num_threads", "threads_for"]
+__all__ = ["SMALL_MATMUL", "blas_threads", "get_num_threads", "idle_cores", "threads_for"]
 
 #: Multiply-adds per batch below which one thread is used (16.8 million): for the exercise model, batch 128
 #: (12.9 million) is below, batch 256 (25.7 million) above.
@@ -90,22 +104,43 @@ def get_num_threads() -> int | None:
     return None if functions is None else functions[1]()
 
 
+def idle_cores() -> int:
+    """Cores nobody else is using, as the 1-minute load average tells: at least 1.
+
+    Where the load average cannot be read (Windows), every core the process may run on counts as idle.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return cores
+    return max(1, min(cores, round(cores - load)))
+
+
 @contextlib.contextmanager
 def threads_for(multiply_adds: int) -> Iterator[None]:
-    """Run the ``with`` block on one BLAS thread when its matmuls are small (see the module's docstring).
+    """Run the ``with`` block on one BLAS thread when its matmuls are small, and on no more threads than there
+    are idle cores otherwise (see the module's docstring).
 
     Args:
         multiply_adds: the multiply-adds of the largest matmul the block repeats, e.g. batch size × in × out.
     """
     functions = None
-    if multiply_adds < SMALL_MATMUL and not any(os.environ.get(name) for name in _THREAD_VARIABLES):
+    if not any(os.environ.get(name) for name in _THREAD_VARIABLES):
         functions = _openblas()
     if functions is None:
         yield
         return
     set_threads, get_threads = functions
     previous = get_threads()
-    set_threads(1)
+    wanted = 1 if multiply_adds < SMALL_MATMUL else min(previous, idle_cores())
+    if wanted >= previous:
+        yield
+        return
+    set_threads(wanted)
     try:
         yield
     finally:
@@ -117,7 +152,8 @@ def blas_threads(multiply_adds: int):
 
     What it buys: with another program keeping one of the two cores busy, 2.6 -> 0.84 s an epoch (two threads
     make every small matmul wait for the thread that cannot run); on an idle machine, within a few percent of
-    two threads. The rule and its opt-outs are in :mod:`scratchnet.speed`.
+    two threads. On a loaded machine the course CNN: 971 -> 140 ms a step. The rule and its opt-outs are in
+    this module's docstring.
 
     Args:
         multiply_adds: multiply-adds of the largest matmul of one batch.
