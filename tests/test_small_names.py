@@ -137,3 +137,19 @@ def test_trainable_false_is_kept_on_save_load_and_clone(tmp_path):
     assert [layer.trainable for layer in loaded.layers] == [False, False]
     assert [layer.trainable for layer in sn.models.clone_model(model).layers] == [False, False]
     assert sn.layers.Dense(2).trainable and "trainable" not in sn.layers.Dense(2).get_config()
+
+
+def test_unfreezing_and_recompiling_trains_the_unfrozen_layers():
+    rng = np.random.default_rng(0)
+    x = rng.random((64, 5)).astype("float32")
+    y = (x[:, 0] > 0.5).astype("float32")
+    model = sn.Sequential([sn.layers.Dense(4, activation="relu", input_shape=(5,)), sn.layers.Dense(1, "sigmoid")])
+    model.layers[0].trainable = False
+    model.compile(sn.optimizers.SGD(0.1), "binary_crossentropy")
+    frozen = model.layers[0].params["W"].copy()
+    model.fit(x, y, epochs=1, verbose=0)
+    np.testing.assert_array_equal(model.layers[0].params["W"], frozen)
+    model.layers[0].trainable = True
+    model.compile(sn.optimizers.SGD(0.1), "binary_crossentropy")
+    model.fit(x, y, epochs=1, verbose=0)
+    assert not np.allclose(model.layers[0].params["W"], frozen)

@@ -110,8 +110,8 @@ def main() -> None:
     _, accuracy = net.evaluate(x_test, y_test, verbose=0)
     result.finish(
         accuracy,
-        threads=f"BLAS threads in fit: {sorted(set(threads_in_fit))} (scratchnet's rule; {sn.speed.blas.get_num_threads()} "
-        "outside fit)",
+        threads=f"BLAS threads in fit: {sorted(set(threads_in_fit))} (scratchnet's rule; "
+        f"{sn.speed.blas.get_num_threads()} outside fit)",
     )
 
 

@@ -113,6 +113,9 @@ class Trainer:
         self.optimizer = optimizers.get(optimizer)
         self.loss = None if loss is None else losses.get(loss)
         self.metric_names = check_metric_names(metrics)
+        # What is trainable may have changed since the last compile (layer.trainable = True after a frozen phase,
+        # as in transfer learning): the next step packs the parameters the optimizer updates anew.
+        speed.separate_parameters(self)
         self.choose_backward()
         hints.check_compile(self, self.loss)
 
