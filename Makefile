@@ -38,7 +38,7 @@ TEST_DATA_ENV := $(if $(SCRATCHNET_TEST_DATA),,$(if $(SHARED_DATA),SCRATCHNET_TE
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(TEST_DATA_ENV) $(PY) -m pytest $(ARGS)
+	$(TEST_DATA_ENV) $(PY) -m pytest -n auto $(ARGS)
 
 # The edit loop, under a minute: lint, then the unit tests without the slow ones (subprocesses, benchmark scripts,
 # notebook kernels), the corpus, the notebooks and the wheel. `make test` is the whole suite, as CI runs it.
