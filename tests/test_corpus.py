@@ -131,7 +131,7 @@ def test_corpus_program(path, tmp_path):
     fields = header(path)
     missing = missing_layers(fields.get("Needs"))
     if missing:
-        pytest.skip(f"needs {', '.join(missing)}, which scratchnet.layers does not have yet (the convolution issue)")
+        pytest.skip(f"needs {', '.join(missing)}, which scratchnet.layers does not have yet")
     if fields.get("Data") in ("mnist", "fashion_mnist") and not os.environ.get("SCRATCHNET_TEST_DATA"):
         pytest.skip(f"needs {fields['Data']} from $SCRATCHNET_TEST_DATA (CI sets it to ../shared/data)")
     result, record = run_program(path, tmp_path)
