@@ -105,9 +105,13 @@ def get_num_threads() -> int | None:
 
 
 def idle_cores() -> int:
-    """Cores nobody else is using, as the 1-minute load average tells: at least 1.
+    """Cores no other program is using, as the 1-minute load average tells: at least 1.
 
-    Where the load average cannot be read (Windows), every core the process may run on counts as idle.
+    The load average counts this process too: a training loop that has been running keeps it near 1 by itself
+    (measured: 1.4-1.6 during benchmarks/peers.py on an otherwise idle 2-core machine, which read as "one core
+    busy" and halved the threads of every big model). So one runnable process, this one, is taken off before the
+    rest counts as other programs' work. Where the load average cannot be read (Windows), every core the process
+    may run on counts as idle.
     """
     try:
         cores = len(os.sched_getaffinity(0))
@@ -117,7 +121,8 @@ def idle_cores() -> int:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return cores
-    return max(1, min(cores, round(cores - load)))
+    others = max(0.0, load - 1.0)  # this process itself is one of the runnable ones
+    return max(1, min(cores, round(cores - others)))
 
 
 @contextlib.contextmanager
